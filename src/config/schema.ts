@@ -1,0 +1,83 @@
+// zod schemas for every file a user writes: user/project config and profiles. One source of truth:
+// types are z.infer'd from here, and `.describe()` texts feed `wrapix config --explain`.
+import { z } from 'zod'
+import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES } from '../sandbox/plan.js'
+
+/** `example.com`, `*.example.com`, optional `:port`; or an IPv4/IPv6 address or CIDR, optional port. */
+export const HostRule = z
+  .string()
+  .min(1)
+  .describe('a host name ("example.com"), a wildcard ("*.example.com"), an IP or CIDR; optional ":port"')
+
+export const MountSchema = z.strictObject({
+  source: z.string().min(1).describe('host path; ~ is your home directory'),
+  dest: z.string().startsWith('/', 'must be an absolute path inside the sandbox').describe('absolute path inside the sandbox'),
+  mode: z.enum(['ro', 'rw']).default('ro').describe('ro (default) or rw'),
+  optional: z.boolean().default(false).describe('skip this mount when the source does not exist'),
+})
+export type Mount = z.infer<typeof MountSchema>
+
+export const ResourcesSchema = z.strictObject({
+  cpus: z.number().positive().optional().describe('CPU limit (default: half the host cores, at least 2)'),
+  memoryMb: z.number().int().positive().optional().describe('memory limit in MiB (default 4096)'),
+  pidsLimit: z.number().int().positive().optional().describe('process limit (default 4096)'),
+})
+
+export const NetworkSchema = z.strictObject({
+  mode: z.enum(NETWORK_MODES).optional().describe('limit (allowlist through the proxy), open, or none'),
+  allowedDomains: z.array(HostRule).default([]).describe('hosts the sandbox may reach (limit mode)'),
+  deniedDomains: z.array(HostRule).default([]).describe('hosts the sandbox may never reach; deny wins'),
+})
+
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name like FOO_BAR')
+export const EnvSchema = z.record(EnvName, z.string()).describe('environment variables set in the sandbox')
+
+export const PackagesSchema = z.strictObject({
+  apt: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'must be a Debian package name')).default([]),
+  nix: z.array(z.string().min(1)).default([]),
+})
+
+/** Agent versions pinned in a profile; an absent agent is not installed. */
+export const AgentVersionsSchema = z.strictObject({
+  claude: z.string().optional().describe('@anthropic-ai/claude-code version'),
+  codex: z.string().optional().describe('@openai/codex version'),
+  gemini: z.string().optional().describe('@google/gemini-cli version'),
+})
+
+export const ProfileSchema = z.strictObject({
+  description: z.string().default(''),
+  extends: z.string().optional().describe('profile whose lists and env this one extends'),
+  image: z.string().optional().describe('use this image instead of building one'),
+  baseImage: z.string().optional().describe('base image the profile image is built from'),
+  packages: PackagesSchema.default({ apt: [], nix: [] }),
+  agents: AgentVersionsSchema.default({}),
+  env: EnvSchema.default({}),
+  mounts: z.array(MountSchema).default([]),
+  writableDirs: z.array(z.string().startsWith('/')).default([]).describe('tmpfs directories in the sandbox'),
+  network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
+  resources: ResourcesSchema.default({}),
+})
+export type ProfileFile = z.input<typeof ProfileSchema>
+export type Profile = z.infer<typeof ProfileSchema>
+
+export const ConfigSchema = z.strictObject({
+  profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
+  agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
+  boundary: z.enum(BOUNDARIES).optional().describe('microvm (default), gvisor or container'),
+  image: z.string().optional().describe('image reference to run instead of the profile image'),
+  resources: ResourcesSchema.default({}),
+  env: EnvSchema.default({}),
+  mounts: z.array(MountSchema).default([]),
+  network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
+  log: z
+    .strictObject({
+      retentionDays: z.number().int().positive().default(90).describe('delete session records older than this'),
+    })
+    .default({ retentionDays: 90 }),
+  approvedPolicies: z
+    .array(z.string().regex(/^sha256:[0-9a-f]{64}$/))
+    .default([])
+    .describe('content hashes of project config files the user approved to widen the policy (user config only)'),
+})
+export type ConfigFile = z.input<typeof ConfigSchema>
+export type Config = z.infer<typeof ConfigSchema>

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: unit tests are pure and fast; integration and e2e use real podman and binaries.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: true,
+          maxConcurrency: 4,
+        },
+      },
+      {
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 600_000 },
+      },
+    ],
+  },
+})
