@@ -71,9 +71,9 @@ export const ConfigSchema = z.strictObject({
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   log: z
     .strictObject({
-      retentionDays: z.number().int().positive().default(90).describe('delete session records older than this'),
+      retentionDays: z.number().int().positive().optional().describe('delete session records older than this many days (default 90)'),
     })
-    .default({ retentionDays: 90 }),
+    .default({}),
   approvedPolicies: z
     .array(z.string().regex(/^sha256:[0-9a-f]{64}$/))
     .default([])

@@ -25,18 +25,22 @@ export interface PlannedTmpfs {
 
 export type PlannedMount = PlannedBind | PlannedTmpfs
 
-/** How the sandbox user relates to the invoking host user. */
+/**
+ * How the sandbox user relates to the invoking host user: files it creates in /workspace belong to the
+ * invoking user on the host.
+ */
 export interface PlannedUser {
-  readonly uid: number // host uid of the invoking user
+  readonly uid: number // uid inside the sandbox
   readonly gid: number
   readonly name: string // user name inside the sandbox
   readonly home: string // home directory inside the sandbox (a tmpfs)
-  readonly rootless: boolean // podman runs rootless (user namespace owned by the user)
+  /** rootless podman: `keep-id` maps the host user to the same id; invoked as root: no user namespace. */
+  readonly userns: { readonly kind: 'keep-id' } | { readonly kind: 'host' }
 }
 
 /** A file wrapix writes on the host before launch and mounts into the sandbox (bootstrap config). */
 export interface PlannedFile {
-  readonly dest: string // absolute path inside the sandbox
+  readonly dest: string // absolute path inside the sandbox, under FILES_ROOT
   readonly content: string
   readonly mode: number
 }
@@ -47,8 +51,11 @@ export interface PlannedNetwork {
   readonly proxyPort: number
 }
 
+export type Backend = 'podman' | 'apple-container'
+
 export interface SandboxPlan {
   readonly sessionId: string
+  readonly backend: Backend
   readonly containerName: string
   readonly boundary: Boundary
   readonly runtime: 'krun' | 'runsc' | 'crun'
@@ -59,6 +66,10 @@ export interface SandboxPlan {
   readonly workdir: string
   readonly mounts: readonly PlannedMount[]
   readonly files: readonly PlannedFile[]
+  /** Host directory holding `files`, bind-mounted read-only at FILES_ROOT; written by the launcher. */
+  readonly filesDir: string
+  /** Host directories the launcher creates before start (mount sources wrapix owns, e.g. `.wrapix/log`). */
+  readonly hostDirs: readonly string[]
   readonly env: Readonly<Record<string, string>>
   /** Variables whose values come from wrapix's process environment at launch; never in argv. */
   readonly secretNames: readonly string[]
@@ -68,5 +79,15 @@ export interface SandboxPlan {
   readonly tty: boolean
   readonly interactive: boolean
   readonly command: readonly string[]
+  /** What runs: the agent, an interactive shell, or the user's own command. */
+  readonly mode: 'agent' | 'shell' | 'command'
   readonly labels: Readonly<Record<string, string>>
 }
+
+export const WORKSPACE = '/workspace'
+export const SANDBOX_HOME = '/home/wrapix'
+/** Everything wrapix writes for a session appears read-only under here. */
+export const FILES_ROOT = '/etc/wrapix'
+/** Files under here are copied into the (tmpfs) home by the entrypoint. */
+export const HOME_SEED = `${FILES_ROOT}/session/home`
+export const ENTRYPOINT = `${FILES_ROOT}/session/entry.sh`

@@ -1,0 +1,110 @@
+// Proxy overhead on loopback: time to first byte of an HTTPS request (new connection each time) and
+// 100 MB throughput, direct vs through wrapix's proxy (unix socket) and through proxy + socat forwarder.
+// Needs `npm run build` (imports dist/). Targets: latency ratio <= 1.2, throughput ratio >= 0.8.
+import { spawn, execFileSync } from 'node:child_process'
+import { createServer as createTcpServer, connect } from 'node:net'
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { once } from 'node:events'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200)
+const BULK_BYTES = 100 * 1024 * 1024
+const dir = mkdtempSync(join(tmpdir(), 'wrapix-bench-'))
+const sock = join(dir, 'proxy.sock')
+
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+  '-subj', '/CN=bench.test', '-addext', 'subjectAltName=DNS:bench.test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' })
+const ca = readFileSync(join(dir, 'c.pem'))
+
+const tls = createTlsServer({ key: readFileSync(join(dir, 'k.pem')), cert: ca }, (s) => {
+  s.once('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'))
+  s.on('error', () => {})
+})
+const chunk = Buffer.alloc(256 * 1024, 120)
+const bulk = createTcpServer((s) => {
+  s.on('error', () => {})
+  let left = BULK_BYTES
+  const pump = () => { while (left > 0) { left -= chunk.length; if (!s.write(chunk)) return void s.once('drain', pump) } s.end() }
+  s.once('data', pump)
+})
+await Promise.all([once(tls.listen(0, '127.0.0.1'), 'listening'), once(bulk.listen(0, '127.0.0.1'), 'listening')])
+const tlsPort = tls.address().port
+const bulkPort = bulk.address().port
+
+// The proxy runs in its own process, as it does beside the agent's process in a real session.
+const proxyScript = `
+  const { startProxy } = await import(${JSON.stringify(join(ROOT, 'dist/network/proxy.js'))})
+  const { effectivePolicy } = await import(${JSON.stringify(join(ROOT, 'dist/network/effective-policy.js'))})
+  const { policy } = effectivePolicy({ profileName: 'bench', profile: null, user: null, project: null,
+    allow: ['bench.test:${tlsPort}', 'bench.test:${bulkPort}', '127.0.0.1'], deny: [] })
+  await startProxy({ socketPath: ${JSON.stringify(sock)}, policy, auditPath: ${JSON.stringify(join(dir, 'audit.jsonl'))}, resolve: { 'bench.test': '127.0.0.1' } })
+  process.stdout.write('ready\\n')`
+const proxy = spawn(process.execPath, ['--input-type=module', '-e', proxyScript], { stdio: ['ignore', 'pipe', 'inherit'] })
+await once(proxy.stdout, 'data')
+const fwdPort = 20000 + (process.pid % 20000)
+const socat = spawn('socat', ['-b', '131072', `TCP-LISTEN:${fwdPort},bind=127.0.0.1,fork,reuseaddr,nodelay`, `UNIX-CONNECT:${sock}`], { stdio: 'ignore' })
+for (let i = 0; i < 100; i++) { try { await new Promise((res, rej) => connect(fwdPort, '127.0.0.1').on('connect', function () { this.destroy(); res() }).on('error', rej)); break } catch { await new Promise((r) => setTimeout(r, 20)) } }
+
+/** A raw socket to bench.test:port: direct, via the proxy's unix socket, or via socat then the proxy. */
+async function open(path, port) {
+  const s = path === 'direct' ? connect(port, '127.0.0.1') : path === 'proxy' ? connect(sock) : connect(fwdPort, '127.0.0.1')
+  s.setNoDelay(true)
+  await once(s, 'connect')
+  if (path === 'direct') return s
+  s.write(`CONNECT bench.test:${port} HTTP/1.1\r\nHost: bench.test:${port}\r\n\r\n`)
+  let head = ''
+  while (!head.includes('\r\n\r\n')) head += (await once(s, 'data'))[0].toString('latin1')
+  if (!head.startsWith('HTTP/1.1 200')) throw new Error(head)
+  return s
+}
+
+async function ttfb(path) {
+  const t0 = process.hrtime.bigint()
+  const raw = await open(path, tlsPort)
+  const s = tlsConnect({ socket: raw, servername: 'bench.test', ca })
+  await once(s, 'secureConnect')
+  s.write('GET / HTTP/1.1\r\nHost: bench.test\r\n\r\n')
+  await once(s, 'data')
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  s.destroy()
+  return ms
+}
+
+async function throughput(path) {
+  const s = await open(path, bulkPort)
+  const t0 = process.hrtime.bigint()
+  let n = 0
+  s.on('data', (c) => { n += c.length })
+  s.write('go')
+  await once(s, 'end')
+  const sec = Number(process.hrtime.bigint() - t0) / 1e9
+  if (n !== BULK_BYTES) throw new Error(`got ${n} bytes`)
+  return BULK_BYTES / sec / 1e6 // MB/s
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const paths = ['direct', 'proxy', 'forwarder']
+const lat = Object.fromEntries(paths.map((p) => [p, []]))
+for (let i = 0; i < 20; i++) for (const p of paths) await ttfb(p) // warm up
+for (let i = 0; i < ROUNDS; i++) for (const p of paths) lat[p].push(await ttfb(p)) // interleaved: same conditions
+const thr = Object.fromEntries(paths.map((p) => [p, []]))
+for (let i = 0; i < 5; i++) for (const p of paths) thr[p].push(await throughput(p))
+
+const result = {
+  name: 'proxy',
+  ttfbMs: Object.fromEntries(paths.map((p) => [p, +median(lat[p]).toFixed(3)])),
+  throughputMBps: Object.fromEntries(paths.map((p) => [p, +median(thr[p]).toFixed(0)])),
+}
+result.latencyRatio = +(result.ttfbMs.proxy / result.ttfbMs.direct).toFixed(3)
+result.latencyRatioWithForwarder = +(result.ttfbMs.forwarder / result.ttfbMs.direct).toFixed(3)
+result.throughputRatio = +(result.throughputMBps.proxy / result.throughputMBps.direct).toFixed(3)
+result.throughputRatioWithForwarder = +(result.throughputMBps.forwarder / result.throughputMBps.direct).toFixed(3)
+result.targetsMet = result.latencyRatio <= 1.2 && result.throughputRatio >= 0.8
+process.stdout.write(`${JSON.stringify(result)}\n`)
+
+socat.kill(); proxy.kill(); tls.close(); bulk.close()
+rmSync(dir, { recursive: true, force: true })

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// setup-deploy-key: create and register a deploy key and a signing key (compiled code in ../dist).
+import { main } from '../dist/cli/setup-deploy-key-main.js'
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,44 @@
+// What each agent contributes to a sandbox: its command line, environment, bootstrap files and credentials.
+import type { AgentName, Boundary, NetworkMode, PlannedFile } from '../sandbox/plan.js'
+
+export interface AgentContext {
+  readonly boundary: Boundary
+  readonly networkMode: NetworkMode
+  readonly allowedHosts: readonly string[]
+  readonly interactive: boolean
+}
+
+export interface AgentParts {
+  /** The agent's own command line (used unless the user gives a command). */
+  readonly command: readonly string[]
+  readonly env: Readonly<Record<string, string>>
+  /** Files seeded into the sandbox; those under HOME_SEED are copied into the (tmpfs) home at start. */
+  readonly files: readonly PlannedFile[]
+  /** Shell lines the entrypoint runs before exec'ing the command (constant text, no user input). */
+  readonly setup: readonly string[]
+  /** Host variables passed through when set; their values never appear in argv or records. */
+  readonly credentials: readonly string[]
+}
+
+export interface Agent {
+  readonly name: AgentName
+  readonly binary: string
+  parts(ctx: AgentContext): AgentParts
+}
+
+/** A short, honest description of the sandbox, for the agent's system prompt. */
+export function sandboxPrompt(ctx: AgentContext): string {
+  const network =
+    ctx.networkMode === 'none'
+      ? 'There is no network access at all.'
+      : ctx.networkMode === 'open'
+        ? 'Public internet access is open, but the host, its local network and cloud metadata addresses are blocked.'
+        : `Network access goes only through an HTTP proxy that allows these hosts: ${ctx.allowedHosts.join(', ') || '(none)'}. ` +
+          'Other hosts are refused with HTTP 403 and DNS does not resolve; if you need another host, ask the user to rerun wrapix with --allow HOST.'
+  return [
+    `You are running inside a wrapix sandbox (${ctx.boundary} boundary) as an unprivileged user without sudo.`,
+    'Only the project at /workspace is shared with the host and persists; your home directory is temporary.',
+    network,
+    'The host records this session (commands, files, network requests) outside your reach in .wrapix/, which is read-only for you.',
+  ].join(' ')
+}

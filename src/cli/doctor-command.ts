@@ -1,0 +1,67 @@
+// `wrapix doctor`: what this host supports, which boundary wrapix would use, and the fix for anything missing.
+import chalk from 'chalk'
+import { chooseBoundary } from '../sandbox/boundary.js'
+import { probeHost, probeHostDetails } from '../host/probe.js'
+import type { HostFacts } from '../host/facts.js'
+import { BOUNDARIES } from '../sandbox/plan.js'
+import { WrapixError } from '../errors.js'
+import { printJson, type GlobalOptions } from './output.js'
+
+interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+  readonly fix?: string
+}
+
+export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string }> } {
+  const linux = host.os === 'linux'
+  const checks: Check[] = linux
+    ? [
+        { name: 'podman', ok: Boolean(host.podman.path), detail: host.podman.path ? `${host.podman.version ?? 'present'} (${host.podman.rootless ? 'rootless' : 'rootful'})` : 'not installed', fix: 'sudo apt install podman' },
+        { name: 'krun (microvm)', ok: Boolean(host.runtimes.krun), detail: host.runtimes.krun ?? 'not installed', fix: 'install krun or crun built with libkrun (e.g. dnf install crun-krun)' },
+        { name: '/dev/kvm', ok: host.kvm.usable, detail: host.kvm.usable ? 'usable' : (host.kvm.reason ?? 'not usable'), fix: 'enable virtualization, and add yourself to the kvm group' },
+        { name: 'runsc (gvisor)', ok: Boolean(host.runtimes.runsc), detail: host.runtimes.runsc ?? 'not installed', fix: 'sudo apt install runsc' },
+        { name: 'crun (container)', ok: Boolean(host.runtimes.crun), detail: host.runtimes.crun ?? 'not installed', fix: 'sudo apt install crun' },
+        { name: 'cgroups', ok: host.cgroup !== 'unknown', detail: host.cgroup, fix: 'mount cgroup v2 at /sys/fs/cgroup' },
+        { name: 'socat (network proxy bridge)', ok: Boolean(host.tools.socat), detail: host.tools.socat ?? 'not installed', fix: 'sudo apt install socat' },
+        { name: 'ip (network namespaces)', ok: Boolean(host.tools.ip), detail: host.tools.ip ?? 'not installed', fix: 'sudo apt install iproute2' },
+        {
+          name: 'subordinate ids',
+          ok: host.podman.rootless || Boolean(host.subIds.uid && host.subIds.gid),
+          detail: host.subIds.uid ? `${host.subIds.uid.start}+${host.subIds.uid.count}` : 'none',
+          fix: `echo ${host.user.name}:100000:65536 | sudo tee -a /etc/subuid /etc/subgid`,
+        },
+      ]
+    : [{ name: 'Apple container', ok: Boolean(host.appleContainer), detail: host.appleContainer ?? 'not installed', fix: 'install it from github.com/apple/container (macOS 26+)' }]
+  const boundaries: Record<string, { ok: boolean; problem?: string; hint?: string }> = {}
+  for (const boundary of BOUNDARIES) {
+    try {
+      chooseBoundary({ value: boundary, source: 'flag' }, host)
+      boundaries[boundary] = { ok: true }
+    } catch (err) {
+      if (!(err instanceof WrapixError)) throw err
+      boundaries[boundary] = { ok: false, problem: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+    }
+  }
+  return { checks, boundaries }
+}
+
+export async function doctorCommand(globals: GlobalOptions): Promise<number> {
+  const host = await probeHostDetails(probeHost())
+  const { checks, boundaries } = doctorChecks(host)
+  if (globals.json) {
+    printJson({ ok: true, host, checks, boundaries })
+    return 0
+  }
+  for (const c of checks) {
+    process.stdout.write(`${c.ok ? chalk.green('✓') : chalk.red('✗')} ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : chalk.dim(`\n    fix: ${c.fix}`)}\n`)
+  }
+  process.stdout.write('\nboundaries:\n')
+  for (const [name, b] of Object.entries(boundaries)) {
+    process.stdout.write(`${b.ok ? chalk.green('✓') : chalk.red('✗')} ${name}${b.ok ? '' : `: ${b.problem}`}\n`)
+  }
+  const usable = Object.entries(boundaries).find(([, b]) => b.ok)?.[0]
+  process.stdout.write(usable ? `\nwrapix will use ${boundaries.microvm?.ok ? 'microvm' : `nothing by default (microvm is missing); choose --boundary ${usable}`}\n` : '\nno boundary is usable on this host\n')
+  return 0
+}

@@ -1,0 +1,158 @@
+// `wrapix image build|ls|prune|base`: flag parsing and rendering only; the work is in src/image/.
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import ora from 'ora'
+import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
+import { loadConfigFile } from '../config/load.js'
+import { BUILTIN_PROFILES_DIR, loadProfile, type ProfileDirs } from '../config/profiles.js'
+import { resolveProfileName } from '../config/resolve.js'
+import { emptyFlags } from '../config/settings.js'
+import type { HostFacts } from '../host/facts.js'
+import { probeHost } from '../host/probe.js'
+import { buildBaseImage } from '../image/base.js'
+import { currentProfileTags } from '../image/current-tags.js'
+import { ensureImage } from '../image/ensure.js'
+import { listContainerUses, listWrapixImages, type StoredImage } from '../image/image-store.js'
+import { pruneImages } from '../image/prune-images.js'
+import { sameImage } from '../image/prune.js'
+import { IMAGE_LABELS } from '../image/spec.js'
+
+interface Context {
+  readonly host: HostFacts
+  readonly paths: WrapixPaths
+  readonly dirs: ProfileDirs
+}
+
+function context(env: NodeJS.ProcessEnv = process.env, workspace = process.cwd()): Context {
+  const host = probeHost(env)
+  const paths = wrapixPaths(env, host.user.home, host.user.uid)
+  return { host, paths, dirs: { project: projectProfilesDir(workspace), user: paths.userProfilesDir, builtin: BUILTIN_PROFILES_DIR } }
+}
+
+export function registerImageCommands(program: Command): void {
+  const image = program.command('image').description('build, list and prune the images wrapix makes from profiles')
+
+  image
+    .command('build')
+    .description("build the profile's image now (wrapix also builds it on first use)")
+    .option('-p, --profile <name>', 'profile to build (default: the one `wrapix` would use here)')
+    .option('--no-cache', 'rebuild even if the image exists, without podman layer cache')
+    .action(async (flags: { profile?: string; cache: boolean }) => {
+      const ctx = context()
+      const name = flags.profile ?? defaultProfileName(ctx)
+      const { profile } = loadProfile(name, ctx.dirs)
+      const spinner = ora({ text: `image for profile ${name}`, stream: process.stderr }).start()
+      try {
+        const result = await ensureImage(name, profile, ctx.host, {
+          noCache: !flags.cache,
+          paths: ctx.paths,
+          onProgress: (step) => { spinner.text = step },
+        })
+        spinner.succeed(result.built ? `built ${result.ref}` : `${result.ref} is up to date`)
+        process.stdout.write(`${result.ref}\n`)
+      } catch (err) {
+        spinner.fail(`image for profile ${name}`)
+        throw err
+      }
+    })
+
+  image
+    .command('ls')
+    .description('list the images wrapix built (profile, tag, size, age, in use)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const ctx = context()
+      const rows = await imageRows(ctx)
+      if (flags.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+      if (rows.length === 0) return void process.stdout.write('no wrapix images (they are built on first use, or with: wrapix image build)\n')
+      const table = [['PROFILE', 'IMAGE', 'SIZE', 'AGE', 'IN USE', 'CURRENT'], ...rows.map((r) => [
+        r.profile, r.ref, formatSize(r.sizeBytes), formatAge(r.createdAt), r.inUseBy.length > 0 ? r.inUseBy.join(',') : '-', r.current ? 'yes' : 'no',
+      ])]
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)))
+      for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`)
+    })
+
+  image
+    .command('prune')
+    .description('remove stale wrapix images (never a current one, one a container uses, or another tool’s)')
+    .option('--dry-run', 'only show what would be removed')
+    .action(async (flags: { dryRun?: boolean }) => {
+      const ctx = context()
+      const outcomes = await pruneImages({ dirs: ctx.dirs, host: ctx.host, env: process.env, dryRun: flags.dryRun ?? false })
+      for (const o of outcomes) {
+        const line =
+          o.action === 'keep' ? `kept     ${o.ref} (${o.reason})`
+          : flags.dryRun ? `would remove ${o.ref}`
+          : o.removed ? `removed  ${o.ref}`
+          : `kept     ${o.ref} (${o.error})`
+        process.stdout.write(`${line}\n`)
+      }
+      const removed = outcomes.filter((o) => o.removed).length
+      if (!flags.dryRun) process.stdout.write(`${removed} image${removed === 1 ? '' : 's'} removed\n`)
+    })
+
+  image
+    .command('base')
+    .description('make the Debian bookworm base image locally with debootstrap (no container registry needed)')
+    .option('--mirror <url>', 'Debian mirror', 'http://deb.debian.org/debian')
+    .action(async (flags: { mirror: string }) => {
+      const ctx = context()
+      const spinner = ora({ text: 'debootstrap', stream: process.stderr }).start()
+      try {
+        const { ref } = await buildBaseImage({
+          mirror: flags.mirror,
+          workDir: join(ctx.paths.cacheDir, 'base'),
+          logFile: join(ctx.paths.stateDir, 'builds', 'wrapix-base-bookworm.log'),
+          uid: ctx.host.user.uid,
+          onProgress: (step) => { spinner.text = step },
+        })
+        spinner.succeed(`made ${ref}`)
+        process.stdout.write(`${ref}\n`)
+      } catch (err) {
+        spinner.fail('wrapix image base')
+        throw err
+      }
+    })
+}
+
+function defaultProfileName(ctx: Context, workspace = process.cwd()): string {
+  const layers = { user: loadConfigFile(ctx.paths.userConfigFile), project: loadConfigFile(projectConfigFile(workspace)) }
+  return resolveProfileName(emptyFlags(), process.env, layers).value
+}
+
+export interface ImageRow {
+  readonly profile: string
+  readonly ref: string
+  readonly id: string
+  readonly sizeBytes: number
+  readonly createdAt: string
+  readonly inUseBy: string[]
+  readonly current: boolean
+}
+
+async function imageRows(ctx: Context): Promise<ImageRow[]> {
+  const [images, containers] = await Promise.all([listWrapixImages(), listContainerUses()])
+  const current = new Set([...currentProfileTags(ctx.dirs, ctx.host, process.env).values()])
+  return images.flatMap((img: StoredImage) =>
+    (img.names.length > 0 ? img.names : ['<untagged>']).map((ref) => ({
+      profile: img.labels[IMAGE_LABELS.profile] ?? '?',
+      ref,
+      id: img.id.slice(0, 12),
+      sizeBytes: img.sizeBytes,
+      createdAt: img.createdAt.toISOString(),
+      inUseBy: containers.filter((c) => sameImage(c.imageId, img.id)).map((c) => c.name || c.id.slice(0, 12)),
+      current: current.has(ref),
+    })),
+  )
+}
+
+const formatSize = (bytes: number): string =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.round(bytes / 1e3)} kB`
+
+function formatAge(iso: string, now = Date.now()): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000)
+  if (s < 120) return `${Math.round(s)}s`
+  if (s < 7200) return `${Math.round(s / 60)}m`
+  if (s < 172800) return `${Math.round(s / 3600)}h`
+  return `${Math.round(s / 86400)}d`
+}

@@ -1,0 +1,103 @@
+// `wrapix run` / `wrapix shell`: prepare the plan, print it (--dry-run) or launch it, and render what happened.
+import ora from 'ora'
+import type { ResolvedProfile } from '../config/profiles.js'
+import type { WrapixPaths } from '../config/paths.js'
+import type { HostFacts } from '../host/facts.js'
+import { ensureImage, imagePlatform } from '../image/ensure.js'
+import { imageSpec } from '../image/spec.js'
+import { parseResolveFlags } from '../network/resolve-flags.js'
+import { formatArgv } from '../runtime/format-argv.js'
+import { podmanArgv } from '../runtime/podman.js'
+import { appleContainerArgv } from '../runtime/apple-container.js'
+import { launch } from '../session/launch.js'
+import { preparePlan, type Prepared } from '../session/prepare.js'
+import { createRedactor } from '../session/redact.js'
+import { sessionExtras } from '../session/session-extras.js'
+import { startSessionRecord } from '../session/session-record-hooks.js'
+import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
+import { parseRunFlags } from './run-flags.js'
+import type { RunCommandOptions } from './run-options.js'
+
+export interface RunRequest {
+  readonly dir: string | null
+  readonly raw: RunCommandOptions
+  readonly command: string[] | null
+  readonly shell: boolean
+  readonly globals: GlobalOptions
+}
+
+const truthy = (value: string | undefined): boolean => value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase())
+
+export async function runCommand(req: RunRequest): Promise<number> {
+  const env = process.env
+  const globals: GlobalOptions = { ...req.globals, verbose: req.globals.verbose || truthy(env.WRAPIX_VERBOSE) }
+  const dryRun = req.raw.dryRun || truthy(env.WRAPIX_DRY_RUN)
+  const flags = parseRunFlags(req.raw)
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+  const prepared = await preparePlan({
+    flags,
+    dir: req.dir,
+    command: req.command,
+    shell: req.shell,
+    tty: dryRun ? false : tty,
+    image: dryRun ? imageTag : (profile, host, paths) => buildIfNeeded(profile, host, paths, globals),
+    extras: sessionExtras,
+  })
+  const redact = createRedactor(Object.values(prepared.secrets))
+  for (const warning of prepared.warnings) warn(redact(warning), globals)
+
+  const argv = runtimeArgv(prepared)
+  if (dryRun) {
+    const masked = argv.map(redact)
+    if (globals.json) printJson({ ok: true, argv: masked, plan: JSON.parse(redact(JSON.stringify(prepared.plan))), warnings: prepared.warnings.map(redact) })
+    else process.stdout.write(`${masked.join('\n')}\n`)
+    return 0
+  }
+  verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact)
+  const exitCode = await launch(prepared, {
+    notice: (message) => warn(redact(message), globals),
+    resolve: parseResolveFlags(flags.resolve),
+    onStart: async () => ({ networkLogPath: record.networkLogPath }),
+    onEnd: async (result) => {
+      const path = await record.finish(result)
+      for (const denied of result.network?.deniedHosts ?? []) {
+        warn(`denied ${denied.host}:${denied.port} (${denied.count}×); to allow it: ${denied.allowCommand}`, globals)
+      }
+      verbose(`session record: ${path}`, globals)
+    },
+  })
+  return exitCode
+}
+
+/** The exact runtime command line (program first) that a real run of this plan executes. */
+export function runtimeArgv(prepared: Prepared): string[] {
+  return prepared.plan.backend === 'apple-container' ? ['container', ...appleContainerArgv(prepared.plan)] : ['podman', ...podmanArgv(prepared.plan)]
+}
+
+async function imageTag(profile: ResolvedProfile, host: HostFacts): Promise<string> {
+  if (profile.profile.image) return profile.profile.image
+  return imageSpec(profile.name, profile.profile, imagePlatform(profile.profile, host, process.env)).tag
+}
+
+async function buildIfNeeded(profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths, globals: GlobalOptions): Promise<string> {
+  const spinner = globals.quiet || globals.json ? null : ora({ text: `image for profile ${profile.name}`, stream: process.stderr })
+  let started = false
+  try {
+    const image = await ensureImage(profile.name, profile.profile, host, {
+      paths,
+      onProgress: (step) => {
+        if (!started) spinner?.start()
+        started = true
+        if (spinner) spinner.text = `building image for profile ${profile.name}: ${step}`
+      },
+    })
+    if (image.built) spinner?.succeed(`built ${image.ref}`)
+    else spinner?.stop()
+    if (image.built) note(`built ${image.ref}`, globals)
+    return image.ref
+  } catch (err) {
+    spinner?.fail()
+    throw err
+  }
+}

@@ -1,0 +1,4 @@
+// wrapix's version, read once from package.json (kept out of the bundle so it cannot drift).
+import { readFileSync } from 'node:fs'
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version

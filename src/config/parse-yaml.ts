@@ -1,0 +1,53 @@
+// Pure parsing of a YAML config text against a zod schema; every problem is reported with file, line and field.
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml'
+import type { z } from 'zod'
+import { WrapixError } from '../errors.js'
+
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, checkHint: string): z.infer<S> {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!
+    const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line
+    throw new WrapixError('config', `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}`, checkHint)
+  }
+  const data: unknown = doc.toJS() ?? {}
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String)
+    const line = lineOf(doc.contents, path, lines)
+    const where = line ? `${file}:${line}` : file
+    const field = path.join('.') || '(top level)'
+    return `${where}: ${field}: ${describeIssue(issue)}`
+  })
+  throw new WrapixError('config', problems.join('; '), checkHint)
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+  return issue.message
+}
+
+/** Line of the deepest node on `path` that exists in the document (1-based), if any. */
+function lineOf(root: unknown, path: string[], lines: LineCounter): number | undefined {
+  let node = root as Node | null | undefined
+  let best: number | undefined = rangeLine(node, lines)
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => String((item.key as { value?: unknown } | null)?.value ?? item.key) === key)
+      if (!pair) break
+      best = rangeLine(pair.key as Node, lines) ?? best
+      node = pair.value as Node
+    } else if (isSeq(node)) {
+      node = node.items[Number(key)] as Node
+      best = rangeLine(node, lines) ?? best
+    } else break
+  }
+  return best
+}
+
+function rangeLine(node: Node | null | undefined, lines: LineCounter): number | undefined {
+  const start = node && 'range' in node && node.range ? node.range[0] : undefined
+  return start === undefined ? undefined : lines.linePos(start).line
+}

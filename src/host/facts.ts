@@ -1,0 +1,29 @@
+// HostFacts: what the host offers, as plain data. The planner decides from these; tests write them as literals.
+
+export interface SubIdRange {
+  readonly start: number
+  readonly count: number
+}
+
+export interface HostFacts {
+  readonly os: NodeJS.Platform
+  readonly arch: string
+  readonly cpus: number
+  readonly user: { readonly uid: number; readonly gid: number; readonly name: string; readonly home: string }
+  readonly podman: {
+    readonly path: string | null
+    readonly version: string | null // only probed by `wrapix doctor`
+    readonly rootless: boolean
+  }
+  readonly runtimes: {
+    readonly krun: string | null // a krun binary, or crun built with libkrun
+    readonly runsc: string | null
+    readonly crun: string | null
+  }
+  readonly kvm: { readonly usable: boolean; readonly reason?: string }
+  readonly appleContainer: string | null
+  readonly cgroup: 'v1' | 'v2' | 'hybrid' | 'unknown'
+  /** Subordinate ids of the invoking user, used to map the sandbox user when podman runs as root. */
+  readonly subIds: { readonly uid: SubIdRange | null; readonly gid: SubIdRange | null }
+  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null }
+}

@@ -1,0 +1,62 @@
+// `wrapix image base`: a Debian bookworm base image made locally with debootstrap from the apt mirror and
+// imported into podman, for machines that reach no container registry. Profile images then build FROM it.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { WrapixError } from '../errors.js'
+import { runBuild } from './podman-build.js'
+import { LOCAL_BASE_IMAGE } from './spec.js'
+
+export const BASE_SUITE = 'bookworm'
+export const DEFAULT_DEBIAN_MIRROR = 'http://deb.debian.org/debian'
+/** Same set as test/setup-host.sh, so both make the same image. */
+export const BASE_INCLUDE = ['ca-certificates', 'curl', 'git', 'openssh-client', 'iproute2', 'procps', 'python3-minimal'] as const
+
+export const debootstrapArgv = (rootDir: string, mirror: string): string[] => [
+  '--variant=minbase',
+  `--include=${BASE_INCLUDE.join(',')}`,
+  BASE_SUITE,
+  rootDir,
+  mirror,
+]
+
+export const importArgv = (tag: string): string[] => [
+  'import',
+  '--change', 'CMD ["/bin/bash"]',
+  '--change', `LABEL wrapix.base=${BASE_SUITE}`,
+  '-', // the rootfs tar arrives on stdin
+  tag,
+]
+
+export interface BaseOptions {
+  readonly mirror?: string
+  readonly workDir: string // where the rootfs is assembled (wrapix's cache dir)
+  readonly logFile: string
+  readonly onProgress?: (step: string) => void
+  readonly uid?: number
+}
+
+export async function buildBaseImage(opts: BaseOptions): Promise<{ ref: string }> {
+  if ((opts.uid ?? process.getuid?.() ?? 0) !== 0) {
+    throw new WrapixError('host', 'wrapix image base needs root (debootstrap creates device nodes and chroots)', 'run it as root: sudo wrapix image base')
+  }
+  const progress = opts.onProgress ?? (() => {})
+  await mkdir(opts.workDir, { recursive: true })
+  const root = await mkdtemp(join(opts.workDir, 'rootfs-'))
+  try {
+    progress(`debootstrap ${BASE_SUITE} from ${opts.mirror ?? DEFAULT_DEBIAN_MIRROR}`)
+    await runBuild(debootstrapArgv(root, opts.mirror ?? DEFAULT_DEBIAN_MIRROR), `the ${BASE_SUITE} root file system`, {
+      logFile: opts.logFile,
+      program: 'debootstrap',
+      onStep: () => {},
+    })
+    // Package caches and logs would only make the image bigger.
+    await execa('sh', ['-c', 'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/debootstrap', 'sh', root])
+    progress(`podman import ${LOCAL_BASE_IMAGE}`)
+    const result = await execa('tar', ['-C', root, '-c', '.'], { buffer: false }).pipe('podman', importArgv(LOCAL_BASE_IMAGE), { reject: false })
+    if (result.exitCode !== 0) throw new WrapixError('internal', `podman import failed: ${result.stderr.trim().split('\n').at(-1)}`, 'check podman with: wrapix doctor')
+    return { ref: LOCAL_BASE_IMAGE }
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,67 @@
+// Which deploy/signing keys a session for this workspace gets: found on the host by the origin remote.
+import { access } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { isGithubSshRemote, repositorySlug } from './github-remote.js'
+import { keyAgeWarning } from './key-age.js'
+import { defaultKeyName } from './key-name.js'
+import type { KeyRecord } from './key-record.js'
+import { keyPaths, listKeyRecords } from './key-store.js'
+import type { SessionKeys } from './session-key-plan.js'
+import { findRepository } from './repo-discovery.js'
+
+export { gitSignEnabled, sessionKeyPlanParts } from './session-key-plan.js'
+export type { SessionKeyPlanOptions, SessionKeyPlanParts, SessionKeys } from './session-key-plan.js'
+
+export interface MissingSessionKeys {
+  readonly missing: true
+  /** Say this once, before launch: the sandbox cannot push, and the command that fixes it. */
+  readonly notice: string
+}
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false)
+
+/** The most fitting record: the default name for this host first, then the newest. */
+function pick(records: KeyRecord[], repo: string, host: string): KeyRecord | undefined {
+  const preferred = defaultKeyName(repo, host)
+  return records.find((r) => r.name === preferred) ?? [...records].sort((a, b) => b.created.localeCompare(a.created))[0]
+}
+
+/**
+ * The keys for the repository `workspace`'s origin names. null when origin is not a GitHub SSH URL (nothing
+ * to do); `{ missing }` with a notice when it is but no usable key exists — never silently nothing.
+ */
+export async function findSessionKeys(
+  workspace: string,
+  home: string,
+  opts: { hostname?: string; now?: Date } = {},
+): Promise<SessionKeys | MissingSessionKeys | null> {
+  const info = await findRepository(workspace)
+  if (info === null || !isGithubSshRemote(info.remote)) return null
+  const slug = repositorySlug(info.remote)
+  const { records } = await listKeyRecords(home)
+  const forRepo = records.filter((r) => r.repository.toLowerCase() === slug.toLowerCase())
+  const registered = forRepo.filter((r) => r.registered)
+  const record = pick(registered, info.remote.repo, opts.hostname ?? hostname())
+  if (!record) {
+    const hint = forRepo[0]
+      ? `key "${forRepo[0].name}" was never registered with GitHub; redo it with: setup-deploy-key ${forRepo[0].name} -f`
+      : `create one with: setup-deploy-key (run it in ${info.topLevel})`
+    return { missing: true, notice: `no deploy key for ${slug}, so git push over SSH will fail in the sandbox; ${hint}` }
+  }
+  const paths = keyPaths(home, record.name)
+  if (!(await exists(paths.privateKey)) || !(await exists(paths.publicKey))) {
+    return { missing: true, notice: `the files of deploy key "${record.name}" for ${slug} are missing from ${paths.privateKey}; recreate it with: setup-deploy-key ${record.name} -f` }
+  }
+  const signing = record.signing !== null && (await exists(paths.signingPrivateKey)) && (await exists(paths.signingPublicKey))
+  const age = keyAgeWarning('deploy', record.name, record.created, opts.now ?? new Date())
+  return {
+    name: record.name,
+    repository: record.repository,
+    deployKey: paths.privateKey,
+    deployPublicKey: paths.publicKey,
+    signingKey: signing ? paths.signingPrivateKey : null,
+    signingPublicKey: signing ? paths.signingPublicKey : null,
+    signingPublicKeyLine: signing ? (record.signing?.publicKey ?? null) : null,
+    warnings: age ? [age] : [],
+  }
+}

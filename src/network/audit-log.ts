@@ -1,0 +1,71 @@
+// The audit trail of one session's network decisions: JSON lines appended to a host-side file, plus counts.
+import { createWriteStream } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+import type { RuleSource } from './host-rule.js'
+
+/** One line of `<session>.network.jsonl`. */
+export interface AuditEvent {
+  readonly time: string // ISO 8601, when the request arrived
+  readonly kind: 'connect' | 'http'
+  readonly host: string
+  readonly port: number
+  readonly address: string | null // the address connected to (null when refused before resolution)
+  readonly decision: 'allow' | 'deny'
+  readonly rule: string | null
+  readonly source: RuleSource | null
+  readonly reason: string
+  readonly allowArg: string | null
+  readonly bytesUp: number
+  readonly bytesDown: number
+  readonly durationMs: number
+  readonly error?: string // allowed, but the upstream connection failed
+}
+
+export interface DeniedHost {
+  readonly host: string
+  readonly port: number
+  readonly count: number
+  /** The command that would allow it, or null when only removing a deny rule would. */
+  readonly allowCommand: string | null
+}
+
+export interface AuditCounts {
+  readonly allowed: number
+  readonly denied: number
+  readonly deniedHosts: readonly DeniedHost[]
+}
+
+export class AuditLog {
+  private readonly out: WriteStream
+  private allowed = 0
+  private denied = 0
+  private readonly deniedByTarget = new Map<string, { host: string; port: number; count: number; allowCommand: string | null }>()
+
+  constructor(readonly path: string) {
+    this.out = createWriteStream(path, { flags: 'a', mode: 0o600 })
+    this.out.on('error', () => {}) // a full disk must not take the proxy down; counts still reach the summary
+  }
+
+  record(event: AuditEvent): void {
+    if (event.decision === 'allow') this.allowed++
+    else {
+      this.denied++
+      const key = `${event.host} ${event.port}`
+      const seen = this.deniedByTarget.get(key)
+      if (seen) seen.count++
+      else {
+        const allowCommand = event.allowArg === null ? null : `wrapix --allow ${event.allowArg}`
+        this.deniedByTarget.set(key, { host: event.host, port: event.port, count: 1, allowCommand })
+      }
+    }
+    this.out.write(`${JSON.stringify(event)}\n`)
+  }
+
+  counts(): AuditCounts {
+    return { allowed: this.allowed, denied: this.denied, deniedHosts: [...this.deniedByTarget.values()].map((d) => ({ ...d })) }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.out.end(resolve))
+  }
+}

@@ -1,0 +1,122 @@
+// The effective network policy of a session: built-in + profile + user + project (narrow only) + flags (pure).
+import { createHash } from 'node:crypto'
+import { WrapixError } from '../errors.js'
+import { contentHash } from '../config/resolve.js'
+import type { Config, Profile } from '../config/schema.js'
+import type { NetworkMode } from '../sandbox/plan.js'
+import { DEFAULT_PORT, parseHostRule } from './host-rule.js'
+import type { HostRule, RuleSource } from './host-rule.js'
+import { decide } from './policy.js'
+import type { Policy } from './policy.js'
+
+/** Always allowed: the agent API and git over HTTPS/SSH. Profiles and config add to it; deny rules can remove it. */
+export const BUILT_IN_ALLOW: readonly string[] = ['api.anthropic.com', 'github.com', 'github.com:22', 'ssh.github.com']
+
+export interface PolicyLayers {
+  readonly profileName: string
+  readonly profile: Pick<Profile, 'network'> | null
+  readonly user: { readonly file: string; readonly config: Config } | null
+  /** The project file lives in the workspace the agent can write, so it may only narrow unless approved. */
+  readonly project: { readonly file: string; readonly text: string; readonly config: Config } | null
+  readonly allow: readonly string[] // --allow HOST[:PORT]
+  readonly deny: readonly string[] // --deny HOST[:PORT]
+  /** The mode already resolved by config/resolve.ts (which narrows the project's); undefined: resolve it here. */
+  readonly mode?: NetworkMode
+}
+
+export interface EffectivePolicy extends Policy {
+  readonly mode: NetworkMode
+  /** sha256 of the canonical policy (mode and sorted rules), recorded with the session. */
+  readonly digest: string
+  /** Whether the project file's content is approved (its allow rules and a wider mode apply). */
+  readonly projectApproved: boolean
+}
+
+export interface EffectivePolicyResult {
+  readonly policy: EffectivePolicy
+  readonly warnings: readonly string[]
+}
+
+export { contentHash }
+
+const ruleKey = (r: HostRule): string => {
+  const target = r.kind === 'name' ? r.name : r.kind === 'wildcard' ? `*.${r.suffix}` : `${r.range.base.toString(16)}/${r.range.prefix}@${r.range.family}`
+  return `${r.kind} ${target} ${r.port ?? '-'}`
+}
+
+function dedupe(rules: HostRule[]): HostRule[] {
+  const seen = new Set<string>()
+  return rules.filter((r) => (seen.has(ruleKey(r)) ? false : (seen.add(ruleKey(r)), true)))
+}
+
+function parseAll(texts: readonly string[], source: RuleSource, where: string): HostRule[] {
+  return texts.map((t) => parseHostRule(t, source, where))
+}
+
+function parseFlags(texts: readonly string[], source: '--allow' | '--deny'): HostRule[] {
+  try {
+    return parseAll(texts, source, source)
+  } catch (err) {
+    if (err instanceof WrapixError) throw new WrapixError('usage', err.message, err.hint)
+    throw err
+  }
+}
+
+/** Is everything this allow rule permits already permitted by `policy`? (Then dropping it changes nothing.) */
+function alreadyCovered(policy: Policy, rule: HostRule): boolean {
+  if (rule.kind === 'name') return decide(policy, rule.name, rule.port ?? DEFAULT_PORT).allowed
+  return policy.allow.some((r) => ruleKey(r) === ruleKey(rule))
+}
+
+const MODE_WIDTH: Record<NetworkMode, number> = { none: 0, limit: 1, open: 2 }
+
+export function canonicalPolicy(mode: NetworkMode, policy: Policy): string {
+  const keys = (rules: readonly HostRule[]): string[] => [...new Set(rules.map(ruleKey))].sort()
+  return JSON.stringify({ mode, allow: keys(policy.allow), deny: keys(policy.deny) })
+}
+
+export function effectivePolicy(layers: PolicyLayers): EffectivePolicyResult {
+  const warnings: string[] = []
+  const profileSource: RuleSource = `profile ${layers.profileName}`
+  const profileWhere = `profile ${layers.profileName}`
+  const trustedAllow: HostRule[] = [
+    ...parseAll(BUILT_IN_ALLOW, 'built-in', 'built-in allowlist'),
+    ...parseAll(layers.profile?.network.allowedDomains ?? [], profileSource, profileWhere),
+    ...parseAll(layers.user?.config.network.allowedDomains ?? [], 'user config', layers.user?.file ?? 'user config'),
+  ]
+  const deny: HostRule[] = [
+    ...parseAll(layers.profile?.network.deniedDomains ?? [], profileSource, profileWhere),
+    ...parseAll(layers.user?.config.network.deniedDomains ?? [], 'user config', layers.user?.file ?? 'user config'),
+  ]
+  let mode: NetworkMode = layers.user?.config.network.mode ?? layers.profile?.network.mode ?? 'limit'
+
+  const project = layers.project
+  const approved = project !== null && (layers.user?.config.approvedPolicies ?? []).includes(contentHash(project.text))
+  if (project) {
+    deny.push(...parseAll(project.config.network.deniedDomains, 'project config', project.file))
+    const projectAllow = parseAll(project.config.network.allowedDomains, 'project config', project.file)
+    if (approved) trustedAllow.push(...projectAllow)
+    else {
+      const base: Policy = { allow: trustedAllow, deny: [] }
+      for (const rule of projectAllow.filter((r) => !alreadyCovered(base, r))) {
+        warnings.push(`${project.file}: ignoring allowedDomains "${rule.text}" (a project file may only narrow the policy); approve this file with: wrapix policy approve`)
+      }
+    }
+    const projectMode = project.config.network.mode
+    if (projectMode !== undefined && layers.mode === undefined) {
+      if (approved || MODE_WIDTH[projectMode] <= MODE_WIDTH[mode]) mode = projectMode
+      else warnings.push(`${project.file}: ignoring network.mode "${projectMode}" (wider than "${mode}"); approve this file with: wrapix policy approve`)
+    }
+    if (project.config.approvedPolicies.length > 0) {
+      warnings.push(`${project.file}: ignoring approvedPolicies (only your user config can approve a policy)`)
+    }
+  }
+  if (layers.mode !== undefined) mode = layers.mode
+
+  const policy: Policy = {
+    allow: dedupe([...trustedAllow, ...parseFlags(layers.allow, '--allow')]),
+    deny: dedupe([...deny, ...parseFlags(layers.deny, '--deny')]),
+  }
+  const digest = contentHash(canonicalPolicy(mode, policy))
+  return { policy: { ...policy, mode, digest, projectApproved: approved }, warnings }
+}

@@ -1,0 +1,107 @@
+// Starts and stops one session's network: the proxy and forwarder (limit), the NAT bridge (open), or nothing (none).
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Boundary, NetworkMode } from '../sandbox/plan.js'
+import { PROXY_PORT, podmanNetworkArgs, proxyEnv, sessionNetnsName } from '../runtime/podman-network.js'
+import type { DeniedHost } from './audit-log.js'
+import type { EffectivePolicy } from './effective-policy.js'
+import { startForwarder } from './forwarder.js'
+import type { Forwarder } from './forwarder.js'
+import { createNetns, deleteNetns } from './netns.js'
+import { hostAddressesInUse, openEgressPlan, setupOpenEgress, teardownOpenEgress } from './open-egress.js'
+import type { OpenEgressPlan } from './open-egress.js'
+import { startProxy } from './proxy.js'
+import type { RunningProxy } from './proxy.js'
+import type { Lookup } from './resolve-destination.js'
+
+export interface SessionNetworkOptions {
+  readonly sessionId: string
+  readonly mode: NetworkMode
+  readonly policy: EffectivePolicy
+  readonly auditPath: string
+  readonly resolve: Readonly<Record<string, string>>
+  /** A private host directory (0700) for the proxy socket. */
+  readonly runtimeDir: string
+  /** Defaults to 'container' (no runtime flag); pass the plan's boundary so gVisor gets its network flag. */
+  readonly boundary?: Boundary
+  readonly lookup?: Lookup
+}
+
+export interface NetworkSummary {
+  readonly mode: NetworkMode
+  readonly policyDigest: string
+  readonly allowed: number
+  readonly denied: number
+  readonly deniedHosts: readonly DeniedHost[]
+}
+
+export interface SessionNetwork {
+  readonly podmanArgs: { readonly global: string[]; readonly run: string[] }
+  readonly env: Record<string, string>
+  /** Settles (never rejects) with a one-line message if the proxy or forwarder dies mid-session. */
+  readonly failed: Promise<string>
+  close(): Promise<NetworkSummary>
+}
+
+export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<SessionNetwork> {
+  const args = podmanNetworkArgs(opts.mode, opts.sessionId, opts.boundary ?? 'container')
+  const summaryBase = { mode: opts.mode, policyDigest: opts.policy.digest }
+  const none = { allowed: 0, denied: 0, deniedHosts: [] }
+  if (opts.mode === 'none') {
+    return { podmanArgs: { global: [...args.global], run: [...args.run] }, env: {}, failed: new Promise(() => {}), close: async () => ({ ...summaryBase, ...none }) }
+  }
+
+  const netns = sessionNetnsName(opts.sessionId)
+  let proxy: RunningProxy | null = null
+  let forwarder: Forwarder | null = null
+  let egress: OpenEgressPlan | null = null
+  let closed: Promise<NetworkSummary> | null = null
+  const teardown = async (): Promise<void> => {
+    await forwarder?.stop()
+    await proxy?.close()
+    if (egress) await teardownOpenEgress(egress)
+    await deleteNetns(netns)
+  }
+
+  await createNetns(netns)
+  const run = [...args.run]
+  try {
+    if (opts.mode === 'limit') {
+      await mkdir(opts.runtimeDir, { recursive: true, mode: 0o700 })
+      proxy = await startProxy({
+        socketPath: join(opts.runtimeDir, `proxy-${opts.sessionId}.sock`),
+        policy: opts.policy, auditPath: opts.auditPath, resolve: opts.resolve,
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      })
+      forwarder = await startForwarder(netns, proxy.socketPath, PROXY_PORT)
+    } else {
+      const resolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
+      egress = openEgressPlan(opts.sessionId, netns, await hostAddressesInUse(), resolvConf)
+      await setupOpenEgress(egress)
+      run.push(...egress.dnsServers.flatMap((d) => ['--dns', d]))
+    }
+  } catch (err) {
+    await teardown()
+    throw err
+  }
+
+  // Either part dying leaves the namespace with no path out (nothing else listens there): fail closed.
+  const failed = Promise.race([
+    proxy?.stopped ?? new Promise<string>(() => {}),
+    forwarder?.exited.then((m) => (m === 'stopped' ? new Promise<string>(() => {}) : m)) ?? new Promise<string>(() => {}),
+  ]).then((message) => `${message}; the sandbox has no network now`)
+
+  return {
+    podmanArgs: { global: [...args.global], run },
+    env: proxyEnv(opts.mode),
+    failed,
+    close: () => {
+      closed ??= (async () => {
+        await teardown() // first: tunnels still open are audited as they close
+        const counts = proxy?.counts() ?? none
+        return { ...summaryBase, ...counts, deniedHosts: [...counts.deniedHosts] }
+      })()
+      return closed
+    },
+  }
+}

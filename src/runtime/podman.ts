@@ -1,0 +1,55 @@
+// The podman backend, part 1 (pure): SandboxPlan → the exact argv of `podman run`. No fs, no env, no clock.
+import type { PlannedMount, SandboxPlan } from '../sandbox/plan.js'
+import { podmanNetworkArgs } from './podman-network.js'
+
+/** podman's whole command line: global options, then `run …`. */
+export function podmanArgv(plan: SandboxPlan): string[] {
+  const network = podmanNetworkArgs(plan.network.mode, plan.sessionId, plan.boundary)
+  return [...network.global, ...podmanRunArgv(plan, network.run)]
+}
+
+export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.sessionId, plan.boundary).run): string[] {
+  return [
+    'run',
+    '--rm',
+    '--name', plan.containerName,
+    '--runtime', plan.runtime,
+    ...Object.entries(plan.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    '--init',
+    '--interactive',
+    ...(plan.tty ? ['--tty'] : []),
+    // Hardening: no capabilities at all, no privilege gain through setuid, podman's default seccomp profile.
+    '--cap-drop', 'all',
+    '--security-opt', 'no-new-privileges',
+    '--pids-limit', String(plan.limits.pids),
+    '--memory', `${plan.limits.memoryMb}m`,
+    '--memory-swap', `${plan.limits.memoryMb}m`, // no swap beyond the limit: the limit is the limit
+    '--cpus', String(plan.limits.cpus),
+    ...userArgs(plan),
+    '--hostname', 'wrapix',
+    ...networkArgs,
+    ...plan.mounts.flatMap(mountArgs),
+    ...Object.entries(plan.env).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
+    ...plan.secretNames.flatMap((name) => ['--env', name]), // value reaches podman's environment, never its argv
+    '--workdir', plan.workdir,
+    '--entrypoint', '[]',
+    plan.image,
+    ...plan.command,
+  ]
+}
+
+function userArgs(plan: SandboxPlan): string[] {
+  const { user } = plan
+  if (user.userns.kind === 'host') return ['--user', `${user.uid}:${user.gid}`]
+  const passwd = `${user.name}:x:${user.uid}:${user.gid}:wrapix sandbox:${user.home}:/bin/sh`
+  return ['--userns', 'keep-id', '--user', `${user.uid}:${user.gid}`, '--passwd-entry', passwd]
+}
+
+// planSandbox() refused ',' in paths: podman splits --mount on commas.
+function mountArgs(m: PlannedMount): string[] {
+  if (m.kind === 'tmpfs') {
+    // U=true: the tmpfs belongs to the sandbox user (a fresh, private home for every session).
+    return ['--mount', ['type=tmpfs', `destination=${m.dest}`, 'U=true', 'tmpfs-mode=0700', ...(m.sizeMb ? [`tmpfs-size=${m.sizeMb}m`] : [])].join(',')]
+  }
+  return ['--mount', ['type=bind', `source=${m.source}`, `destination=${m.dest}`, ...(m.readOnly ? ['ro=true'] : [])].join(',')]
+}

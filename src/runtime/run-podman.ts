@@ -1,0 +1,56 @@
+// The podman backend, part 2 (effects): run the argv, keep signals flowing to the sandbox, and never leak it.
+import { execa, type ResultPromise } from 'execa'
+import type { HostFacts } from '../host/facts.js'
+
+export interface RunOptions {
+  readonly argv: readonly string[] // podman's arguments (without "podman")
+  readonly containerName: string
+  readonly secrets: Readonly<Record<string, string>>
+  readonly env?: NodeJS.ProcessEnv
+  readonly setpriv: string | null
+}
+
+const FORWARDED = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const
+const STOP_GRACE_S = 5
+
+/**
+ * Runs podman in the foreground and returns the sandboxed command's exit code.
+ * If wrapix itself is killed (even SIGKILL), the kernel sends SIGTERM to podman (setpriv --pdeathsig),
+ * which forwards it to the sandbox; conmon then removes the container (--rm).
+ */
+export async function runPodman(opts: RunOptions): Promise<number> {
+  const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', 'podman', ...opts.argv]] : ['podman', [...opts.argv]]
+  const child: ResultPromise = execa(file, args, {
+    stdio: 'inherit',
+    reject: false,
+    env: { ...(opts.env ?? process.env), ...opts.secrets },
+    extendEnv: false,
+  })
+  let stopping = false
+  const stop = (signal?: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    // sig-proxy passes the signal to the sandbox; podman stop then makes sure it ends, even if it ignores it.
+    if (signal) child.kill(signal)
+    void execa('podman', ['stop', '--ignore', '--time', String(STOP_GRACE_S), opts.containerName], { reject: false, env: opts.env ?? process.env })
+  }
+  const handlers = FORWARDED.map((signal) => {
+    // Ctrl-C: a TTY session gets it as a byte; otherwise the terminal signals podman too. Pass it on, and let
+    // the command decide what Ctrl-C means. SIGTERM/SIGHUP end the session.
+    const handler = () => (signal === 'SIGINT' ? child.kill('SIGINT') : stop(signal))
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
+  try {
+    const result = await child
+    if (result.exitCode !== undefined) return result.exitCode
+    return result.signal ? 128 + signalNumber(result.signal) : 125
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler)
+  }
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
+const signalNumber = (signal: string): number => SIGNALS[signal] ?? 1
+
+export const setprivFor = (host: HostFacts): string | null => host.tools.setpriv

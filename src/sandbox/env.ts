@@ -1,0 +1,64 @@
+// The sandbox environment: never the host's; a short passthrough list, profile/config env and -e values.
+import { WrapixError } from '../errors.js'
+import type { ResolvedSettings } from '../config/settings.js'
+
+/** Agent credentials passed through when set on the host (values travel outside argv). */
+export const CREDENTIALS = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY'] as const
+
+const RESERVED = new Set(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])
+const FALLBACK_IDENTITY = { name: 'Wrapix Sandbox', email: 'sandbox@wrapix.dev' }
+
+export interface GitIdentity {
+  readonly name?: string
+  readonly email?: string
+}
+
+export function planEnv(args: {
+  settings: ResolvedSettings
+  flagEnvNames: readonly string[]
+  hostEnv: Readonly<Record<string, string | undefined>>
+  agentEnv: Readonly<Record<string, string>>
+  networkEnv: Readonly<Record<string, string>>
+  git: GitIdentity
+  sessionId: string
+  user: { name: string; home: string }
+  tty: boolean
+}): { env: Record<string, string>; secretNames: string[] } {
+  const { settings, hostEnv } = args
+  const flagNames = new Set(args.flagEnvNames)
+  for (const name of [...flagNames, ...settings.passEnv]) {
+    if (RESERVED.has(name)) throw new WrapixError('usage', `-e ${name}: ${name} is set by wrapix and cannot be changed`, `remove -e ${name}`)
+  }
+  const configured: Record<string, string> = {}
+  for (const [name, sourced] of Object.entries(settings.env)) {
+    if (RESERVED.has(name)) throw new WrapixError('config', `${sourced.file ?? sourced.source}: env.${name} is set by wrapix and cannot be changed`, `remove env.${name}`)
+    if (!flagNames.has(name)) configured[name] = sourced.value
+  }
+  for (const name of settings.passEnv) {
+    if (hostEnv[name] === undefined) throw new WrapixError('usage', `-e ${name}: ${name} is not set in your environment`, `set it first, or pass a value: -e ${name}=VALUE`)
+  }
+  const name = args.git.name || FALLBACK_IDENTITY.name
+  const email = args.git.email || FALLBACK_IDENTITY.email
+  const env: Record<string, string> = {
+    LANG: 'C.UTF-8',
+    ...(args.tty ? { TERM: hostEnv.TERM || 'xterm-256color' } : {}),
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+    ...args.agentEnv,
+    ...args.networkEnv,
+    ...configured,
+    HOME: args.user.home,
+    USER: args.user.name,
+    IS_SANDBOX: '1',
+    WRAPIX_SESSION_ID: args.sessionId,
+  }
+  const secretNames = [
+    ...CREDENTIALS.filter((c) => hostEnv[c] !== undefined && hostEnv[c] !== '' && !flagNames.has(c)),
+    ...settings.passEnv,
+    ...flagNames,
+  ]
+  for (const secret of secretNames) delete env[secret]
+  return { env, secretNames: [...new Set(secretNames)] }
+}

@@ -1,0 +1,159 @@
+// planSandbox(): resolved settings + profile + host facts + workspace → SandboxPlan. Pure: no fs, no env, no clock.
+import { join } from 'node:path'
+import { agentFor } from '../agents/index.js'
+import type { ResolvedProfile } from '../config/profiles.js'
+import type { ResolvedSettings } from '../config/settings.js'
+import { WrapixError } from '../errors.js'
+import type { HostFacts } from '../host/facts.js'
+import { PROXY_PORT, proxyEnv } from '../runtime/podman-network.js'
+import { chooseBoundary } from './boundary.js'
+import { entrypointScript } from './entrypoint.js'
+import { planEnv, type GitIdentity } from './env.js'
+import { planBinds, sensitiveReason, type PathFacts } from './mounts.js'
+import { ENTRYPOINT, FILES_ROOT, WORKSPACE, type PlannedBind, type PlannedFile, type PlannedMount, type SandboxPlan } from './plan.js'
+import { planUser } from './user.js'
+
+/** What other parts of wrapix add to a session (deploy keys, for example). */
+export interface PlanExtras {
+  readonly binds: readonly PlannedBind[]
+  readonly env: Readonly<Record<string, string>>
+  readonly files: readonly PlannedFile[]
+}
+
+export interface PlanInput {
+  readonly sessionId: string
+  readonly settings: ResolvedSettings
+  readonly profile: ResolvedProfile
+  readonly host: HostFacts
+  readonly workspace: { readonly path: string; readonly explicit: boolean }
+  readonly pathFacts: PathFacts
+  readonly cwd: string
+  readonly hostEnv: Readonly<Record<string, string | undefined>>
+  readonly flagEnvNames: readonly string[]
+  readonly git: GitIdentity
+  readonly image: string
+  readonly command: readonly string[] | null // the user's command; null runs the agent
+  readonly shell: boolean
+  readonly tty: boolean
+  readonly runtimeDir: string
+  readonly allowedHosts: readonly string[]
+  readonly extras?: PlanExtras
+  readonly launcherPid?: number
+}
+
+export function planSandbox(input: PlanInput): SandboxPlan {
+  const { settings, host } = input
+  const { backend, boundary, runtime } = chooseBoundary(settings.boundary, host)
+  const user = planUser(host)
+  const workspace = planWorkspace(input)
+  const networkMode = settings.networkMode.value
+  const agent = agentFor(settings.agent.value)
+  const parts = agent.parts({ boundary, networkMode, allowedHosts: input.allowedHosts, interactive: input.tty })
+
+  const { env, secretNames } = planEnv({
+    settings,
+    flagEnvNames: input.flagEnvNames,
+    hostEnv: input.hostEnv,
+    agentEnv: { ...parts.env, ...(input.extras?.env ?? {}) },
+    networkEnv: proxyEnv(networkMode),
+    git: input.git,
+    sessionId: input.sessionId,
+    user,
+    tty: input.tty,
+  })
+
+  const filesDir = join(input.runtimeDir, input.sessionId, 'files')
+  const files: PlannedFile[] = checkFiles([
+    { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
+    ...parts.files,
+    ...(input.extras?.files ?? []),
+  ])
+
+  const userBinds = planBinds({ requests: settings.mounts, facts: input.pathFacts, home: host.user.home, uid: host.user.uid, base: input.cwd })
+  const mounts: PlannedMount[] = [
+    { kind: 'bind', source: workspace, dest: WORKSPACE, readOnly: false },
+    // The session records live here; the sandbox may read them but never rewrite history.
+    { kind: 'bind', source: join(workspace, '.wrapix'), dest: `${WORKSPACE}/.wrapix`, readOnly: true },
+    ...gitProtection(workspace, input.pathFacts),
+    ...userBinds,
+    { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
+    ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
+    { kind: 'tmpfs', dest: user.home },
+    ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
+  ]
+
+  const command = input.command ?? (input.shell ? ['bash', '-l'] : parts.command)
+  if (command.length === 0) throw new WrapixError('usage', 'the command after -- is empty', 'give a command, e.g. wrapix -- make test')
+
+  return {
+    sessionId: input.sessionId,
+    backend,
+    containerName: `wrapix-${input.sessionId}`,
+    boundary,
+    runtime,
+    image: input.image,
+    profile: input.profile.name,
+    agent: agent.name,
+    workspace,
+    workdir: WORKSPACE,
+    mounts,
+    files,
+    filesDir,
+    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir],
+    env,
+    secretNames,
+    limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
+    user,
+    network: { mode: networkMode, proxyPort: PROXY_PORT },
+    tty: input.tty,
+    interactive: true,
+    command: ['/bin/sh', ENTRYPOINT, ...command],
+    mode: input.command ? 'command' : input.shell ? 'shell' : 'agent',
+    labels: {
+      'wrapix.managed': 'true',
+      'wrapix.session': input.sessionId,
+      'wrapix.workspace': workspace,
+      ...(input.launcherPid ? { 'wrapix.pid': String(input.launcherPid) } : {}),
+    },
+  }
+}
+
+function planWorkspace(input: PlanInput): string {
+  const fact = input.pathFacts[input.workspace.path]
+  if (!fact?.exists || !fact.isDir) {
+    throw new WrapixError('usage', `project directory ${input.workspace.path} does not exist`, 'run wrapix inside your project, or name it: wrapix run DIR')
+  }
+  const path = fact.realPath
+  if (path.includes(',')) throw new WrapixError('usage', `project directory ${path} contains a comma`, 'podman cannot mount paths with commas; rename the directory')
+  const reason = sensitiveReason(path, input.host.user.home, input.host.user.uid)
+  if (reason && !input.workspace.explicit) {
+    throw new WrapixError('policy', `refusing to use ${path} as the project: ${reason}`, `cd into a project directory, or name this one explicitly: wrapix run ${path}`)
+  }
+  const records = input.pathFacts[join(path, '.wrapix')]
+  if (records?.isSymlink) {
+    throw new WrapixError('policy', `${join(path, '.wrapix')} is a symbolic link`, 'wrapix keeps session records there and will not follow a link out of the project; remove the link')
+  }
+  return path
+}
+
+/** Hooks and git config run on the host later: the sandbox may read them but not plant code in them. */
+function gitProtection(workspace: string, facts: PathFacts): PlannedBind[] {
+  return ['hooks', 'config']
+    .map((name) => join(workspace, '.git', name))
+    .filter((path) => facts[path]?.exists && !facts[path]?.isSymlink)
+    .map((source) => ({ kind: 'bind', source, dest: `${WORKSPACE}/${source.slice(workspace.length + 1)}`, readOnly: true }))
+}
+
+/** Every host path the planner needs facts about, so the edge can stat them all before planning. */
+export function pathsToProbe(workspacePath: string, sources: readonly string[]): string[] {
+  return [workspacePath, join(workspacePath, '.wrapix'), join(workspacePath, '.git', 'hooks'), join(workspacePath, '.git', 'config'), ...sources]
+}
+
+function checkFiles(files: PlannedFile[]): PlannedFile[] {
+  for (const file of files) {
+    if (!file.dest.startsWith(`${FILES_ROOT}/`) || file.dest.split('/').includes('..')) {
+      throw new WrapixError('internal', `session file ${file.dest} is outside ${FILES_ROOT}`)
+    }
+  }
+  return files
+}

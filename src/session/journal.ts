@@ -1,0 +1,87 @@
+// Journal entries of running sessions (`.wrapix/log/.journal/<id>.json`): written at start, removed
+// when the record is written. An entry whose wrapix process is gone marks a session to recover.
+import { readFileSync } from 'node:fs'
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
+import { writeFileAtomic } from './atomic-write.js'
+import type { GitProbe } from './git-state.js'
+import { journalDir, journalPath } from './log-paths.js'
+import type { SessionMode } from './record-schema.js'
+
+export interface JournalEntry {
+  journalVersion: 1
+  id: string
+  baseName: string
+  start: string
+  pid: number
+  /** Start time of the wrapix process (field 22 of /proc/<pid>/stat), so a reused pid is not taken for it. */
+  pidStartTicks: string | null
+  mode: SessionMode
+  taskId: string | null
+  agent: AgentName
+  agentSessionId: string | null
+  boundary: Boundary
+  runtime: string
+  image: { ref: string; id: string | null }
+  profile: { name: string; digest: string }
+  argv: string[]
+  policy: { mode: NetworkMode | null; digest: string | null }
+  gitBefore: GitProbe
+}
+
+export async function writeJournal(workspace: string, entry: JournalEntry): Promise<void> {
+  await mkdir(journalDir(workspace), { recursive: true })
+  await writeFileAtomic(journalPath(workspace, entry.id), `${JSON.stringify(entry, null, 2)}\n`)
+}
+
+export async function removeJournal(workspace: string, id: string): Promise<void> {
+  await unlink(journalPath(workspace, id)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err
+  })
+}
+
+/** Every readable journal entry, with its path; unreadable ones are skipped (a later run retries). */
+export async function readJournals(workspace: string): Promise<{ path: string; entry: JournalEntry }[]> {
+  let names: string[]
+  try {
+    names = await readdir(journalDir(workspace))
+  } catch {
+    return []
+  }
+  const out: { path: string; entry: JournalEntry }[] = []
+  for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+    const path = join(journalDir(workspace), name)
+    try {
+      const entry = JSON.parse(await readFile(path, 'utf8')) as JournalEntry
+      if (entry.journalVersion === 1) out.push({ path, entry })
+    } catch {
+      // half-written or foreign file: leave it
+    }
+  }
+  return out
+}
+
+/** Start time of a process in clock ticks since boot, from /proc; null where there is no /proc. */
+export function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return fields[19] ?? null // field 22 overall
+  } catch {
+    return null
+  }
+}
+
+/** Whether the wrapix process that wrote `entry` is still running. */
+export function journalOwnerAlive(entry: Pick<JournalEntry, 'pid' | 'pidStartTicks'>): boolean {
+  try {
+    process.kill(entry.pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  if (entry.pidStartTicks === null) return true
+  const now = processStartTicks(entry.pid)
+  return now === null || now === entry.pidStartTicks
+}

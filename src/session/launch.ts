@@ -1,0 +1,73 @@
+// launch(): one session from a prepared plan — files, network, record, podman — and everything torn down after.
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
+import { podmanArgv } from '../runtime/podman.js'
+import { runPodman } from '../runtime/run-podman.js'
+import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
+import type { Prepared } from './prepare.js'
+
+export interface LaunchHooks {
+  /** Called once the network is up, with the exact argv about to run (for the session record). */
+  readonly onStart?: (argv: readonly string[]) => Promise<{ networkLogPath: string } | void>
+  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; networkFailure: string | null }) => Promise<void>
+  readonly notice?: (message: string) => void
+  readonly resolve?: Readonly<Record<string, string>>
+}
+
+/** Writes the session's files where the plan mounts them from (a private, per-session directory). */
+export async function writeSessionFiles(plan: SandboxPlan): Promise<void> {
+  for (const dir of plan.hostDirs) await mkdir(dir, { recursive: true, mode: 0o700 })
+  await chmod(plan.filesDir, 0o755) // the sandbox user (mapped, not the host user) must read these files
+  for (const file of plan.files) {
+    const path = join(plan.filesDir, relative(FILES_ROOT, file.dest))
+    await mkdir(dirname(path), { recursive: true, mode: 0o755 })
+    await writeFile(path, file.content, { mode: file.mode })
+    await chmod(path, file.mode)
+  }
+  // Mount points for binds that appear inside FILES_ROOT (deploy keys) must exist in the read-only parent.
+  for (const mount of plan.mounts) {
+    if (mount.kind === 'bind' && mount.dest.startsWith(`${FILES_ROOT}/`)) {
+      await mkdir(join(plan.filesDir, relative(FILES_ROOT, mount.dest)), { recursive: true, mode: 0o755 })
+    }
+  }
+}
+
+export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promise<number> {
+  const { plan, secrets, policy, host } = prepared
+  const sessionDir = dirname(plan.filesDir)
+  await mkdir(dirname(sessionDir), { recursive: true, mode: 0o755 })
+  let network: SessionNetwork | null = null
+  let exitCode: number | null = null
+  let summary: NetworkSummary | null = null
+  let networkFailure: string | null = null
+  try {
+    await writeSessionFiles(plan)
+    // The network's podman options are pure functions of the plan, so this is the argv that runs.
+    const argv = podmanArgv(plan)
+    const started = await hooks.onStart?.(argv)
+    network = await startSessionNetwork({
+      sessionId: plan.sessionId,
+      mode: plan.network.mode,
+      policy,
+      auditPath: started?.networkLogPath ?? join(sessionDir, 'network.jsonl'),
+      resolve: hooks.resolve ?? {},
+      runtimeDir: join(sessionDir, 'net'),
+      boundary: plan.boundary,
+    })
+    // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
+    void network.failed.then((message) => {
+      networkFailure = message
+      hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`)
+    })
+    exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv })
+    return exitCode
+  } finally {
+    summary = (await network?.close().catch((err: unknown) => {
+      hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
+      return null
+    })) ?? null
+    await hooks.onEnd?.({ exitCode, network: summary, networkFailure })
+    await rm(sessionDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,147 @@
+// preparePlan(): the edge that gathers files, host facts and path facts, then calls the pure planner.
+import { randomBytes } from 'node:crypto'
+import { lstatSync, realpathSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { execa } from 'execa'
+import { loadConfigFile } from '../config/load.js'
+import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
+import { BUILTIN_PROFILES_DIR, loadProfile, type ResolvedProfile } from '../config/profiles.js'
+import { contentHash, resolveProfileName, resolveSettings, type ConfigLayers } from '../config/resolve.js'
+import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
+import { WrapixError } from '../errors.js'
+import type { HostFacts } from '../host/facts.js'
+import { probeHost } from '../host/probe.js'
+import { effectivePolicy, type EffectivePolicy } from '../network/effective-policy.js'
+import type { GitIdentity } from '../sandbox/env.js'
+import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
+import type { SandboxPlan } from '../sandbox/plan.js'
+import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
+
+export interface PrepareRequest {
+  readonly flags: RunFlagValues
+  readonly dir: string | null // DIR operand; null means the current directory
+  readonly command: readonly string[] | null
+  readonly shell: boolean
+  readonly tty: boolean
+  readonly cwd?: string
+  readonly env?: NodeJS.ProcessEnv
+  readonly host?: HostFacts
+  /** Resolves the image reference (builds it when needed); dry runs compute the tag only. */
+  readonly image: (profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths) => Promise<string>
+  readonly extras?: (workspace: string, host: HostFacts, policy: EffectivePolicy) => Promise<PlanExtras & { notices: string[] }>
+}
+
+export interface Prepared {
+  readonly plan: SandboxPlan
+  /** Values of plan.secretNames, for the runtime's environment (never argv, never records). */
+  readonly secrets: Readonly<Record<string, string>>
+  readonly settings: ResolvedSettings
+  readonly profile: ResolvedProfile
+  readonly policy: EffectivePolicy
+  readonly layers: ConfigLayers
+  readonly paths: WrapixPaths
+  readonly host: HostFacts
+  readonly warnings: readonly string[]
+}
+
+export const newSessionId = (): string => randomBytes(6).toString('hex')
+
+export function pathFact(path: string): PathFact {
+  try {
+    const link = lstatSync(path)
+    const realPath = realpathSync(path)
+    return { exists: true, realPath, isDir: statSync(realPath).isDirectory(), isSymlink: link.isSymbolicLink() }
+  } catch {
+    return { exists: false, realPath: path, isDir: false, isSymlink: false }
+  }
+}
+
+/** Loads the user and project config files for a workspace. */
+export function loadLayers(paths: WrapixPaths, workspace: string): ConfigLayers {
+  return { user: loadConfigFile(paths.userConfigFile), project: loadConfigFile(projectConfigFile(workspace)) }
+}
+
+/** Project profiles live in the agent-writable workspace: they are used only once approved on the host. */
+export function loadProfileFor(name: string, paths: WrapixPaths, workspace: string, layers: ConfigLayers): ResolvedProfile {
+  const profile = loadProfile(name, { project: projectProfilesDir(workspace), user: paths.userProfilesDir, builtin: BUILTIN_PROFILES_DIR })
+  const approved = layers.user?.value.approvedPolicies ?? []
+  for (const link of profile.chain) {
+    if (link.source === 'project' && !approved.includes(contentHash(link.text))) {
+      throw new WrapixError('policy', `project profile ${link.file} is not approved`, `review it, then approve it on the host with: wrapix policy approve ${link.file}`)
+    }
+  }
+  return profile
+}
+
+export async function gitIdentity(cwd: string): Promise<GitIdentity> {
+  const r = await execa('git', ['config', '--get-regexp', '^user\\.(name|email)$'], { cwd, reject: false })
+  const identity: { name?: string; email?: string } = {}
+  if (r.exitCode !== 0) return identity
+  for (const line of String(r.stdout).split('\n')) {
+    const [key, ...rest] = line.split(' ')
+    if (key === 'user.name') identity.name = rest.join(' ')
+    if (key === 'user.email') identity.email = rest.join(' ')
+  }
+  return identity
+}
+
+export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
+  const env = req.env ?? process.env
+  const cwd = req.cwd ?? process.cwd()
+  const host = req.host ?? probeHost(env)
+  const paths = wrapixPaths(env, host.user.home, host.user.uid)
+  const workspacePath = resolve(cwd, req.dir ?? '.')
+  const workspaceFact = pathFact(workspacePath)
+  const workspace = workspaceFact.realPath
+
+  const layers = loadLayers(paths, workspace)
+  const profileName = resolveProfileName(req.flags, env, layers)
+  const profile = loadProfileFor(profileName.value, paths, workspace, layers)
+  const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus })
+  const { policy, warnings: policyWarnings } = effectivePolicy({
+    profileName: profile.name,
+    profile: profile.profile,
+    user: layers.user ? { file: layers.user.file, config: layers.user.value } : null,
+    project: layers.project ? { file: layers.project.file, text: layers.project.text, config: layers.project.value } : null,
+    allow: req.flags.allow,
+    deny: req.flags.deny,
+    mode: settings.networkMode.value,
+  })
+
+  const sources = settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd))
+  const facts: Record<string, PathFact> = { [workspacePath]: workspaceFact }
+  for (const path of pathsToProbe(workspace, sources)) facts[path] ??= pathFact(path)
+
+  const sessionId = newSessionId()
+  const [git, image, extras] = await Promise.all([
+    gitIdentity(workspace),
+    settings.image.value ?? req.image(profile, host, paths),
+    req.extras ? req.extras(workspace, host, policy) : Promise.resolve(undefined),
+  ])
+  const plan = planSandbox({
+    sessionId,
+    settings,
+    profile,
+    host,
+    workspace: { path: workspacePath, explicit: req.dir !== null },
+    pathFacts: facts as PathFacts,
+    cwd,
+    hostEnv: env,
+    flagEnvNames: Object.keys(req.flags.env),
+    git,
+    image,
+    command: req.command,
+    shell: req.shell,
+    tty: req.tty,
+    runtimeDir: paths.runtimeDir,
+    allowedHosts: policy.allow.map((rule) => rule.text),
+    ...(extras ? { extras } : {}),
+    launcherPid: process.pid,
+  })
+  const secrets: Record<string, string> = {}
+  for (const name of plan.secretNames) secrets[name] = req.flags.env[name] ?? env[name] ?? ''
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
+  return { plan, secrets, settings, profile, policy, layers, paths, host, warnings }
+}
+
+export const sessionRuntimeDir = (paths: WrapixPaths, sessionId: string): string => join(paths.runtimeDir, sessionId)

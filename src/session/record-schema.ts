@@ -1,0 +1,109 @@
+// The session record: one JSON file per session in `.wrapix/log/`, published as a JSON Schema in
+// docs/session-record.schema.json (generated from this file by `npm run schema`). Top-level keys are
+// stable; a breaking change bumps `schemaVersion`.
+import { z } from 'zod'
+import { TranscriptSchema } from '../agents/transcript-summary.js'
+import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES } from '../sandbox/plan.js'
+
+export const RECORD_SCHEMA_VERSION = 1
+export const SESSION_MODES = ['interactive', 'command', 'shell', 'ralph'] as const
+export type SessionMode = (typeof SESSION_MODES)[number]
+export const EXIT_STATUSES = ['exited', 'signal', 'unknown'] as const
+export type ExitStatus = (typeof EXIT_STATUSES)[number]
+
+const Timestamp = z.string().describe('UTC, ISO 8601 with milliseconds')
+
+const GitSnapshotSchema = z.strictObject({
+  head: z.string().nullable().describe('commit id of HEAD; null before the first commit'),
+  branch: z.string().nullable().describe('null when HEAD is detached'),
+  dirty: z.boolean(),
+})
+
+const DiffStatSchema = z.strictObject({
+  filesChanged: z.number().int().nonnegative(),
+  insertions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  files: z.array(
+    z.strictObject({
+      path: z.string().describe('relative to the workspace'),
+      insertions: z.number().int().nonnegative().nullable().describe('null for binary files'),
+      deletions: z.number().int().nonnegative().nullable(),
+    }),
+  ),
+})
+
+export const GitRecordSchema = z
+  .discriminatedUnion('available', [
+    z.strictObject({
+      available: z.literal(true),
+      before: GitSnapshotSchema,
+      after: GitSnapshotSchema.nullable().describe('null when the session was finalized after wrapix died'),
+      diff: DiffStatSchema.nullable().describe('work tree (with new files) against HEAD at start'),
+      error: z.string().nullable().describe('why `after` or `diff` is missing'),
+    }),
+    z.strictObject({ available: z.literal(false), reason: z.string() }),
+  ])
+  .describe('git state of the workspace before and after the session')
+
+export const NetworkRecordSchema = z
+  .strictObject({
+    allowed: z.number().int().nonnegative(),
+    denied: z.number().int().nonnegative(),
+    deniedHosts: z.array(
+      z.strictObject({
+        host: z.string(),
+        port: z.number().int(),
+        count: z.number().int().positive(),
+        allowCommand: z.string().describe('the command that would allow this host'),
+      }),
+    ),
+    decisionsFile: z.string().describe('sibling JSON-lines file with every decision, relative to .wrapix/log'),
+  })
+  .nullable()
+  .describe('decision summary of the network proxy; null when no summary was produced')
+
+export const SessionRecordSchema = z.strictObject({
+  schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+  id: z.string().describe('wrapix session id'),
+  start: Timestamp,
+  end: Timestamp,
+  durationMs: z.number().int().nonnegative(),
+  exitCode: z.number().int().nullable().describe("the agent's exit code; null when unknown"),
+  exitStatus: z.enum(EXIT_STATUSES).describe('exited normally, killed by a signal, or unknown (wrapix died)'),
+  mode: z.enum(SESSION_MODES),
+  taskId: z.string().nullable().describe('batch task id (ralph); null otherwise'),
+  agent: z.strictObject({
+    name: z.enum(AGENT_NAMES),
+    version: z.string().nullable(),
+    sessionIds: z.array(z.string()).describe("the agent's own session ids (e.g. for claude --resume)"),
+  }),
+  boundary: z.enum(BOUNDARIES),
+  runtime: z.string().describe('krun, runsc, crun or apple-container'),
+  image: z.strictObject({ ref: z.string(), id: z.string().nullable() }),
+  profile: z.strictObject({ name: z.string(), digest: z.string() }),
+  argv: z.array(z.string()).describe('the exact runtime command, secrets masked'),
+  policy: z.strictObject({
+    mode: z.enum(NETWORK_MODES).nullable(),
+    digest: z.string().nullable().describe('digest of the effective network policy'),
+  }),
+  network: NetworkRecordSchema,
+  git: GitRecordSchema,
+  transcript: TranscriptSchema,
+  host: z.strictObject({
+    pid: z.number().int().describe('pid of the wrapix process that ran the session'),
+    finalizedBy: z.enum(['session', 'recovery']).describe('recovery: written by a later run after wrapix died'),
+  }),
+})
+export type SessionRecord = z.infer<typeof SessionRecordSchema>
+export type GitRecord = z.infer<typeof GitRecordSchema>
+
+/** The JSON Schema published in docs/. Pure, so a test can compare it with the committed file. */
+export function sessionRecordJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(SessionRecordSchema, { target: 'draft-2020-12' }) as Record<string, unknown>
+  return {
+    $schema: schema.$schema,
+    title: 'wrapix session record',
+    description: 'One JSON file per session in .wrapix/log/, written by the host when the session ends.',
+    ...schema,
+  }
+}

@@ -1,0 +1,109 @@
+// Records one session: at start it captures git state, reserves a unique record name and writes a
+// journal entry; `finish` writes the record (git after, diff stat, transcript summary, network summary).
+import { mkdir, writeFile } from 'node:fs/promises'
+import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
+import { probeGit } from './git-state.js'
+import { processStartTicks, writeJournal, type JournalEntry } from './journal.js'
+import { logDir, recordBaseName } from './log-paths.js'
+import type { NetworkSummary } from './network-summary.js'
+import type { ExitStatus, SessionMode } from './record-schema.js'
+import { networkLogPathOf, recordPathOf, writeSessionRecord } from './record-writer.js'
+import type { Redact } from './redact.js'
+
+export interface RecordingOptions {
+  workspace: string
+  sessionId: string
+  mode: SessionMode
+  taskId?: string
+  agent: AgentName
+  /** The agent's own session id when wrapix sets it (claude --session-id): its transcript is found exactly. */
+  agentSessionId?: string
+  boundary: Boundary
+  runtime: string
+  image: { ref: string; id?: string }
+  profile: { name: string; digest: string }
+  /** The runtime argv, already masked. */
+  argv: string[]
+  /** Known before the network summary arrives; kept for records written by recovery. */
+  policy?: { mode: NetworkMode; digest: string }
+  redact: Redact
+  now?: () => Date
+}
+
+export interface FinishResult {
+  exitCode: number | null
+  exitStatus: ExitStatus
+  network?: NetworkSummary
+  agentVersion?: string
+}
+
+export interface Recorder {
+  id: string
+  recordPath: string
+  /** Sibling `<base>.network.jsonl`, for the network proxy's audit lines. */
+  networkLogPath: string
+  /** Writes the record and returns its path; calling it again returns the same promise. */
+  finish(result: FinishResult): Promise<string>
+}
+
+const MAX_NAME_ATTEMPTS = 100
+
+export async function startRecording(opts: RecordingOptions): Promise<Recorder> {
+  const now = opts.now ?? (() => new Date())
+  const start = now()
+  const gitBefore = await probeGit(opts.workspace)
+  await mkdir(logDir(opts.workspace), { recursive: true })
+  const baseName = await reserveBaseName(opts.workspace, start, opts.sessionId)
+  const entry: JournalEntry = {
+    journalVersion: 1,
+    id: opts.sessionId,
+    baseName,
+    start: start.toISOString(),
+    pid: process.pid,
+    pidStartTicks: processStartTicks(process.pid),
+    mode: opts.mode,
+    taskId: opts.taskId ?? null,
+    agent: opts.agent,
+    agentSessionId: opts.agentSessionId ?? null,
+    boundary: opts.boundary,
+    runtime: opts.runtime,
+    image: { ref: opts.image.ref, id: opts.image.id ?? null },
+    profile: opts.profile,
+    argv: opts.argv.map(opts.redact),
+    policy: opts.policy ?? { mode: null, digest: null },
+    gitBefore,
+  }
+  await writeJournal(opts.workspace, entry)
+  let finished: Promise<string> | undefined
+  return {
+    id: opts.sessionId,
+    recordPath: recordPathOf(opts.workspace, entry),
+    networkLogPath: networkLogPathOf(opts.workspace, entry),
+    finish(result) {
+      finished ??= writeSessionRecord(
+        opts.workspace,
+        entry,
+        { ...result, end: now(), captureGitAfter: true, finalizedBy: 'session' },
+        opts.redact,
+      )
+      return finished
+    },
+  }
+}
+
+/**
+ * Claims `<base>.network.jsonl` with an exclusive create: the claim makes the name unique among
+ * concurrent sessions (same millisecond, same short id), and the proxy appends to that file.
+ */
+async function reserveBaseName(workspace: string, start: Date, sessionId: string): Promise<string> {
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+    const baseName = recordBaseName(start, sessionId, attempt)
+    try {
+      await writeFile(networkLogPathOf(workspace, { baseName }), '', { flag: 'wx', mode: 0o644 })
+      return baseName
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+  }
+  throw new Error(`no free session record name in ${logDir(workspace)} after ${MAX_NAME_ATTEMPTS} attempts`)
+}

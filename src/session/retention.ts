@@ -1,0 +1,35 @@
+// Retention (`log.retentionDays`, default 90), applied at start: records older than that go, with
+// their network logs. The age comes from the start time in the name; journal entries are never touched.
+import { readdir, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX, startFromBaseName } from './log-paths.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Deletes expired session files and returns the names deleted. */
+export async function applyRetention(workspace: string, retentionDays: number, now: Date = new Date()): Promise<string[]> {
+  const dir = logDir(workspace)
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return []
+  }
+  const cutoff = now.getTime() - retentionDays * DAY_MS
+  const deleted: string[] = []
+  for (const name of names) {
+    const base = name.endsWith(NETWORK_SUFFIX)
+      ? name.slice(0, -NETWORK_SUFFIX.length)
+      : name.endsWith(RECORD_SUFFIX)
+        ? name.slice(0, -RECORD_SUFFIX.length)
+        : undefined
+    if (base === undefined || name.startsWith('.')) continue
+    const path = join(dir, name)
+    // A name wrapix did not write (no start time in it) ages by its modification time.
+    const started = startFromBaseName(base)?.getTime() ?? (await stat(path).catch(() => undefined))?.mtimeMs
+    if (started === undefined || started >= cutoff) continue
+    await unlink(path).catch(() => {})
+    deleted.push(name)
+  }
+  return deleted
+}

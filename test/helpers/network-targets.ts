@@ -1,0 +1,76 @@
+// Local targets for network tests, all on loopback: a TLS server (self-signed cert for *.test names),
+// a plain HTTP server, and a sandbox runner that applies a SessionNetwork to `podman run`.
+import { createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { execa } from 'execa'
+import type { Boundary } from '../../src/sandbox/plan.js'
+import type { SessionNetwork } from '../../src/network/session-network.js'
+
+export const TEST_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
+
+export const uniqueId = (prefix = 't'): string => `${prefix}${process.pid.toString(36)}${randomBytes(4).toString('hex')}`
+
+export interface Targets {
+  readonly dir: string // holds cert.pem (mount it at /certs)
+  readonly address: string
+  readonly tlsPort: number
+  readonly httpPort: number
+  close(): Promise<void>
+}
+
+const listen = (server: Server, address: string): Promise<number> =>
+  new Promise((resolve) => server.listen(0, address, () => resolve((server.address() as AddressInfo).port)))
+
+/** Servers on `address` that answer "<scheme>-ok <Host header>" to every request. */
+export async function startTargets(address = '127.0.0.2'): Promise<Targets> {
+  const dir = await mkdtemp(join(tmpdir(), 'wrapix-net-'))
+  await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=api.test', '-addext', 'subjectAltName=DNS:api.test,DNS:*.wild.test,DNS:wild.test,DNS:proj.test,DNS:s0.test,DNS:s1.test,DNS:s2.test,DNS:s3.test,DNS:s4.test',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+  const answer = (scheme: string) => (req: { headers: { host?: string } }, res: { end(s: string): void }) => res.end(`${scheme}-ok ${req.headers.host ?? ''}\n`)
+  const tls = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, answer('tls'))
+  const http = createHttpServer(answer('http'))
+  const [tlsPort, httpPort] = await Promise.all([listen(tls, address), listen(http, address)])
+  return {
+    dir, address, tlsPort, httpPort,
+    async close() {
+      tls.closeAllConnections(); http.closeAllConnections()
+      await Promise.all([new Promise((r) => tls.close(r)), new Promise((r) => http.close(r))])
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const RUNTIME: Record<Boundary, string> = { microvm: 'krun', gvisor: 'runsc', container: 'crun' }
+
+/** `podman run` argv for a sandbox on this network, hardened as wrapix runs it. */
+export function sandboxArgv(net: SessionNetwork, boundary: Boundary, extra: string[], command: string[]): string[] {
+  return [
+    ...net.podmanArgs.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
+    '--cap-drop', 'all', '--security-opt', 'no-new-privileges',
+    ...net.podmanArgs.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...extra, TEST_IMAGE, ...command,
+  ]
+}
+
+/** Runs a shell script in the sandbox; returns its stdout lines as KEY=VALUE pairs. */
+export async function runScript(net: SessionNetwork, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
+  const r = await execa('podman', sandboxArgv(net, boundary, extra, ['sh', '-c', script]), { reject: false, timeout: 90_000 })
+  const out: Record<string, string> = {}
+  for (const line of r.stdout.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  if (Object.keys(out).length === 0) throw new Error(`sandbox printed nothing (exit ${r.exitCode}): ${r.stderr}`)
+  return out
+}
+
+/** curl through the proxy: prints NAME=<http code>/<CONNECT code> (000 when no answer). */
+export const curlLine = (name: string, args: string): string =>
+  `echo "${name}=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}/%{http_connect}' --cacert /certs/cert.pem ${args})"`

@@ -1,0 +1,24 @@
+// Test helpers that run a command in a real wrapix sandbox (built CLI, real podman) on the boundaries this
+// host can run: the local base image, no network, an isolated HOME, a temp project.
+import { BASE_IMAGE } from './podman.js'
+import { runWrapix, type RunWrapixOptions, type WrapixResult } from './cli.js'
+
+/** The boundaries that run for real on our Linux test hosts (krun is argv-tested only: no usable KVM). */
+export const RUNNABLE_BOUNDARIES = ['container', 'gvisor'] as const
+export type RunnableBoundary = (typeof RUNNABLE_BOUNDARIES)[number]
+
+/** The flags every launcher test uses: the boundary, the local base image, no network, never a prompt. */
+export function sandboxFlags(boundary: RunnableBoundary): string[] {
+  return ['--boundary', boundary, '--image', BASE_IMAGE, '--network', 'none', '--no-input']
+}
+
+/** `wrapix run DIR <sandbox flags> <flags> -- <command>`; the result of the whole run. */
+export function runInSandbox(
+  boundary: RunnableBoundary,
+  projectDir: string,
+  command: readonly string[],
+  options: RunWrapixOptions & { flags?: readonly string[] } = {},
+): Promise<WrapixResult> {
+  const { flags = [], ...rest } = options
+  return runWrapix(['run', projectDir, ...sandboxFlags(boundary), ...flags, '--', ...command], { timeoutMs: 90_000, ...rest })
+}

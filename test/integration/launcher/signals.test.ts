@@ -1,0 +1,61 @@
+// Stopping wrapix from outside: SIGTERM, SIGHUP and SIGINT end the session and leave no container behind.
+// SIGKILL cannot be handled by wrapix itself; that test records what is left and that it can be found.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { isolatedHome, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
+import { podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers, type PodmanContainer } from '../../helpers/podman.js'
+import { RUNNABLE_BOUNDARIES, sandboxFlags } from '../../helpers/sandbox.js'
+
+const podman = await requirePodman()
+
+async function waitForRunning(workspace: string, timeoutMs = 60_000): Promise<PodmanContainer> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const running = (await podmanPs({ 'wrapix.workspace': workspace })).filter((c) => c.state === 'running')
+    if (running[0]) return running[0]
+    if (Date.now() >= deadline) throw new Error(`no running container for ${workspace} after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('signals to wrapix (%s boundary)', (boundary) => {
+  let project: TempProject
+  let home: IsolatedHome
+  beforeEach(async () => {
+    project = await tempProject()
+    home = await isolatedHome()
+  })
+  afterEach(async () => {
+    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
+    await project.cleanup()
+    await home.cleanup()
+  })
+
+  const start = () =>
+    spawnWrapix(['run', project.dir, ...sandboxFlags(boundary), '--', 'sleep', '300'], { home, timeoutMs: 90_000 })
+
+  it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s ends the session and removes its container', async (signal) => {
+    const wrapix = start()
+    const container = await waitForRunning(project.dir)
+    expect(container.labels['wrapix.session']).toBeTruthy()
+    const sentAt = Date.now()
+    wrapix.kill(signal)
+    const result = await wrapix
+    expect(Date.now() - sentAt, String(result.stderr)).toBeLessThan(20_000)
+    expect(result.exitCode === 0, String(result.stderr)).toBe(false) // interrupted, not a success
+    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir }, 15_000)).toEqual([])
+  })
+
+  it('SIGKILL: the container outlives wrapix, labelled so it can be found and removed', async () => {
+    const wrapix = start()
+    const container = await waitForRunning(project.dir)
+    wrapix.kill('SIGKILL')
+    await wrapix
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    // Documented behaviour: nothing can run in a SIGKILLed process, so its podman child keeps the
+    // container alive (until the command ends). It keeps its session label for `wrapix ps` / cleanup.
+    const left = await podmanPs({ 'wrapix.workspace': project.dir })
+    expect(left.map((c) => c.labels['wrapix.session'])).toEqual([container.labels['wrapix.session']])
+    expect(await removeContainersByLabel({ 'wrapix.session': container.labels['wrapix.session']! })).toBe(1)
+    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir })).toEqual([])
+  })
+})

@@ -1,0 +1,165 @@
+// limit mode for real: podman (crun and gVisor) in a loopback-only namespace, the forwarder and the proxy.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { ConfigSchema } from '../../../src/config/schema.js'
+import { effectivePolicy } from '../../../src/network/effective-policy.js'
+import type { PolicyLayers } from '../../../src/network/effective-policy.js'
+import { startSessionNetwork } from '../../../src/network/session-network.js'
+import type { SessionNetwork } from '../../../src/network/session-network.js'
+import { netnsExists } from '../../../src/network/netns.js'
+import type { AuditEvent } from '../../../src/network/audit-log.js'
+import { curlLine, runScript, sandboxArgv, startTargets, TEST_IMAGE, uniqueId } from '../../helpers/network-targets.js'
+import type { Targets } from '../../helpers/network-targets.js'
+
+let targets: Targets
+let work: string
+beforeAll(async () => {
+  targets = await startTargets()
+  work = await mkdtemp(join(tmpdir(), 'wrapix-limit-'))
+})
+afterAll(async () => {
+  await targets?.close()
+  await rm(work, { recursive: true, force: true })
+})
+
+function layers(allow: string[], deny: string[] = [], project: PolicyLayers['project'] = null): PolicyLayers {
+  return { profileName: 'base', profile: null, user: null, project, allow, deny }
+}
+
+async function open(boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null) {
+  const sessionId = uniqueId()
+  const { policy } = effectivePolicy(layers(allow, deny, project))
+  const auditPath = join(work, `${sessionId}.network.jsonl`)
+  const net = await startSessionNetwork({ sessionId, mode: 'limit', policy, auditPath, resolve, runtimeDir: join(work, 'run'), boundary })
+  return { sessionId, net, auditPath }
+}
+
+const readAudit = async (path: string): Promise<AuditEvent[]> =>
+  (await readFile(path, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent)
+
+describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary) => {
+  it('lets allowlisted names through and refuses everything else with 403, auditing each decision', async () => {
+    const { tlsPort: tls, httpPort: http, address } = targets
+    const resolve = {
+      'api.test': address, 'a.wild.test': address, 'wild.test': address, 'blocked.test': address,
+      'loop.test': '127.0.0.1', 'meta.test': '169.254.169.254', 'private.test': '10.99.0.1', 'proj.test': address,
+    }
+    const projectText = `network:\n  allowedDomains: ["proj.test:${tls}"]\n`
+    const project = { file: '/w/.wrapix/config.yaml', text: projectText, config: ConfigSchema.parse({ network: { allowedDomains: [`proj.test:${tls}`] } }) }
+    const { net, auditPath, sessionId } = await open(boundary,
+      [`api.test:${tls}`, `api.test:${http}`, `*.wild.test:${tls}`, `loop.test:${tls}`, `meta.test:${tls}`, `private.test:${tls}`, `blocked.test:${tls}`, address],
+      ['blocked.test'], resolve, project)
+    let out: Record<string, string>
+    let summary: Awaited<ReturnType<SessionNetwork['close']>>
+    try {
+      out = await runScript(net, boundary, [
+        curlLine('https', `https://api.test:${tls}/`),
+        curlLine('http', `http://api.test:${http}/`),
+        curlLine('wildsub', `https://a.wild.test:${tls}/`),
+        curlLine('wildparent', `https://wild.test:${tls}/`),
+        curlLine('unlisted', `https://other.test:${tls}/`),
+        curlLine('ipliteral', `https://127.0.0.3:${tls}/`),
+        curlLine('loopback', `https://loop.test:${tls}/`),
+        curlLine('metadata', `https://meta.test:${tls}/`),
+        curlLine('private', `https://private.test:${tls}/`),
+        curlLine('deny', `https://blocked.test:${tls}/`),
+        curlLine('project', `https://proj.test:${tls}/`),
+        `echo "body=$(curl -s --max-time 10 --cacert /certs/cert.pem https://api.test:${tls}/x)"`,
+        `echo "reason=$(curl -s --max-time 10 http://other.test:${http}/)"`,
+      ].join('\n'), ['-v', `${targets.dir}:/certs:ro`])
+    } finally {
+      summary = await net.close()
+    }
+    expect(out).toMatchObject({
+      https: '200/200', http: '200/000', wildsub: '200/200', body: `tls-ok api.test:${tls}`,
+      wildparent: '000/403', unlisted: '000/403', ipliteral: '000/403', loopback: '000/403',
+      metadata: '000/403', private: '000/403', deny: '000/403', project: '000/403',
+    })
+    expect(out.reason).toBe(`wrapix: other.test:${http} is not in the allowlist; allow it with: --allow other.test:${http}`)
+    expect(await netnsExists(`wrapix-${sessionId}`)).toBe(false)
+
+    const audit = await readAudit(auditPath)
+    const byHost = (h: string) => audit.filter((e) => e.host === h)
+    expect(byHost('api.test').map((e) => e.decision)).toEqual(['allow', 'allow', 'allow'])
+    expect(byHost('api.test').every((e) => e.address === address && e.bytesDown > 0)).toBe(true)
+    expect(byHost('api.test').filter((e) => e.kind === 'connect').every((e) => e.bytesUp > 0)).toBe(true)
+    expect(byHost('meta.test')[0]).toMatchObject({ decision: 'deny', allowArg: '169.254.169.254' })
+    expect(byHost('blocked.test')[0]).toMatchObject({ decision: 'deny', rule: 'blocked.test', source: '--deny' })
+    expect(audit.filter((e) => e.decision === 'deny')).toHaveLength(9)
+    expect(summary).toMatchObject({ mode: 'limit', allowed: 4, denied: 9 })
+    expect(summary.deniedHosts).toContainEqual({ host: '127.0.0.3', port: tls, count: 1, allowCommand: `wrapix --allow 127.0.0.3:${tls}` })
+  })
+
+  it('gives the sandbox no route, no DNS and no way to change its network', async () => {
+    const { net } = await open(boundary, [`api.test:${targets.tlsPort}`])
+    let out: Record<string, string>
+    try {
+      out = await runScript(net, boundary, [
+        'echo "links=$(ip -o link | wc -l)"',
+        // gVisor lists the loopback's local/broadcast entries here too; anything else would be a way out.
+        `echo "routes4=$(ip -4 route | grep -cvE '^(local|broadcast) ')"`,
+        // Only with no route out (checked above, and again here) may a packet be aimed at TEST-NET-1.
+        `[ -z "$(ip -4 route | grep -vE '^(local|broadcast) ')" ] && python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))' 2>/dev/null; echo "udp=$?"`,
+        `echo "direct=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 5 http://${targets.address}:${targets.httpPort}/)"`,
+        `echo "dns=$(getent hosts api.test >/dev/null 2>&1; echo $?)"`,
+        'ip link set lo down 2>/dev/null; echo "linkdown=$?"',
+        'ip route add 10.0.0.0/8 dev lo 2>/dev/null; echo "routeadd=$?"',
+        `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)' 2>/dev/null; echo "raw=$?"`,
+      ].join('\n'))
+    } finally {
+      await net.close()
+    }
+    expect(out).toMatchObject({ links: '1', routes4: '0', direct: '000', linkdown: '2', routeadd: '2', raw: '1' })
+    expect(out.udp).not.toBe('0')
+    expect(out.dns).not.toBe('0')
+  })
+
+  it('leaves the sandbox without network when the forwarder dies, and says so', async () => {
+    const { net, sessionId } = await open(boundary, [`api.test:${targets.tlsPort}`, targets.address], [], { 'api.test': targets.address })
+    const name = `wrapix-test-${sessionId}`
+    try {
+      const argv = sandboxArgv(net, boundary, ['--name', name, '-d', '-v', `${targets.dir}:/certs:ro`], ['sleep', '120'])
+      await execa('podman', argv)
+      const fetch = async () => (await execa('podman', ['exec', name, 'curl', '-s', '-o', '/dev/null', '--max-time', '5', '-w', '%{http_code}', '--cacert', '/certs/cert.pem', `https://api.test:${targets.tlsPort}/`], { reject: false })).stdout
+      expect(await fetch()).toBe('200')
+      const pids = (await execa('ip', ['netns', 'pids', `wrapix-${sessionId}`])).stdout.split('\n')
+      const comms = await Promise.all(pids.map(async (p) => [p, (await readFile(`/proc/${p}/comm`, 'utf8').catch(() => '')).trim()] as const))
+      for (const [pid, comm] of comms) if (comm === 'socat') process.kill(Number(pid), 'SIGKILL')
+      expect(await net.failed).toMatch(/forwarder exited.*no network now/)
+      expect(await fetch()).toBe('000')
+    } finally {
+      await execa('podman', ['rm', '-f', '-t', '0', name], { reject: false })
+      await net.close()
+    }
+  })
+})
+
+describe('several sessions at once', () => {
+  it('enforces each session its own policy', async () => {
+    const { tlsPort: tls, address } = targets
+    const names = [0, 1, 2, 3, 4].map((i) => `s${i}.test`)
+    const resolve = Object.fromEntries(names.map((n) => [n, address]))
+    const sessions = await Promise.all(names.map((n, i) => open(i < 3 ? 'container' : 'gvisor', [`${n}:${tls}`, address], [], resolve)))
+    try {
+      const outs = await Promise.all(sessions.map((s, i) =>
+        runScript(s.net, i < 3 ? 'container' : 'gvisor', names.map((n, j) => curlLine(`s${j}`, `https://${n}:${tls}/`)).join('\n'), ['-v', `${targets.dir}:/certs:ro`])))
+      outs.forEach((out, i) => {
+        for (let j = 0; j < 5; j++) expect(out[`s${j}`], `session ${i} to s${j}.test`).toBe(i === j ? '200/200' : '000/403')
+      })
+    } finally {
+      await Promise.all(sessions.map((s) => s.net.close()))
+    }
+  })
+})
+
+it('refuses to start when the forwarder cannot reach its namespace (fail closed)', async () => {
+  const sessionId = uniqueId()
+  const { policy } = effectivePolicy(layers([]))
+  await expect(startSessionNetwork({ sessionId, mode: 'limit', policy, auditPath: join(work, 'x.jsonl'), resolve: {}, runtimeDir: join(work, 'bad,dir') }))
+    .rejects.toMatchObject({ kind: 'host' })
+  expect(await netnsExists(`wrapix-${sessionId}`)).toBe(false)
+  expect(TEST_IMAGE).toBeTruthy()
+})
