@@ -23,7 +23,13 @@ export const claude: Agent = {
     }
     return {
       // Skipping permission prompts is safe only because the sandbox is the boundary; wrapix never runs this on the host.
-      command: ['claude', '--dangerously-skip-permissions', '--append-system-prompt', sandboxPrompt(ctx)],
+      command: [
+        'claude',
+        '--dangerously-skip-permissions',
+        ...(ctx.agentSessionId ? ['--session-id', ctx.agentSessionId] : []),
+        '--append-system-prompt',
+        sandboxPrompt(ctx),
+      ],
       env: {
         CLAUDE_CONFIG_DIR,
         DISABLE_TELEMETRY: '1',

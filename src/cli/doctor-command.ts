@@ -27,9 +27,9 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
         { name: 'socat (network proxy bridge)', ok: Boolean(host.tools.socat), detail: host.tools.socat ?? 'not installed', fix: 'sudo apt install socat' },
         { name: 'ip (network namespaces)', ok: Boolean(host.tools.ip), detail: host.tools.ip ?? 'not installed', fix: 'sudo apt install iproute2' },
         {
-          name: 'subordinate ids',
-          ok: host.podman.rootless || Boolean(host.subIds.uid && host.subIds.gid),
-          detail: host.subIds.uid ? `${host.subIds.uid.start}+${host.subIds.uid.count}` : 'none',
+          name: 'subordinate ids (rootless podman)',
+          ok: host.user.uid === 0 || Boolean(host.subIds.uid && host.subIds.gid),
+          detail: host.user.uid === 0 ? 'not needed as root' : host.subIds.uid ? `${host.subIds.uid.start}+${host.subIds.uid.count}` : 'none',
           fix: `echo ${host.user.name}:100000:65536 | sudo tee -a /etc/subuid /etc/subgid`,
         },
       ]

@@ -23,7 +23,7 @@ export interface HostFacts {
   readonly kvm: { readonly usable: boolean; readonly reason?: string }
   readonly appleContainer: string | null
   readonly cgroup: 'v1' | 'v2' | 'hybrid' | 'unknown'
-  /** Subordinate ids of the invoking user, used to map the sandbox user when podman runs as root. */
+  /** Subordinate ids of the invoking user: rootless podman needs them for its user namespace. */
   readonly subIds: { readonly uid: SubIdRange | null; readonly gid: SubIdRange | null }
   readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null }
 }

@@ -39,6 +39,7 @@ export interface PlanInput {
   readonly allowedHosts: readonly string[]
   readonly extras?: PlanExtras
   readonly launcherPid?: number
+  readonly agentSessionId?: string
 }
 
 export function planSandbox(input: PlanInput): SandboxPlan {
@@ -47,8 +48,28 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const user = planUser(host)
   const workspace = planWorkspace(input)
   const networkMode = settings.networkMode.value
+  if (networkMode !== 'none' && backend === 'podman' && host.user.uid !== 0) {
+    // The session's network namespace (loopback + forwarder, or the filtered bridge) is created with `ip netns`.
+    throw new WrapixError(
+      'host',
+      `network mode "${networkMode}" needs root to create the session's network namespace (rootless podman is not supported for it yet)`,
+      'run wrapix as root (sudo), or run without network: --network none',
+    )
+  }
+  if (networkMode !== 'none' && backend === 'podman') {
+    const missing = [...(host.tools.ip ? [] : ['ip (package iproute2)']), ...(networkMode === 'limit' && !host.tools.socat ? ['socat (package socat)'] : [])]
+    if (missing.length > 0) {
+      throw new WrapixError('host', `network mode "${networkMode}" needs ${missing.join(' and ')}`, `install it: sudo apt install ${missing.map((m) => /package (\S+)\)/.exec(m)?.[1]).join(' ')}, or use --network none`)
+    }
+  }
   const agent = agentFor(settings.agent.value)
-  const parts = agent.parts({ boundary, networkMode, allowedHosts: input.allowedHosts, interactive: input.tty })
+  const parts = agent.parts({
+    boundary,
+    networkMode,
+    allowedHosts: input.allowedHosts,
+    interactive: input.tty,
+    ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
+  })
 
   const { env, secretNames } = planEnv({
     settings,
@@ -109,6 +130,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     interactive: true,
     command: ['/bin/sh', ENTRYPOINT, ...command],
     mode: input.command ? 'command' : input.shell ? 'shell' : 'agent',
+    agentSessionId: !input.command && !input.shell ? (input.agentSessionId ?? null) : null,
     labels: {
       'wrapix.managed': 'true',
       'wrapix.session': input.sessionId,

@@ -81,6 +81,8 @@ export interface SandboxPlan {
   readonly command: readonly string[]
   /** What runs: the agent, an interactive shell, or the user's own command. */
   readonly mode: 'agent' | 'shell' | 'command'
+  /** The agent's own session id, when wrapix chose it (Claude Code: --session-id). */
+  readonly agentSessionId: string | null
   readonly labels: Readonly<Record<string, string>>
 }
 

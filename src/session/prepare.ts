@@ -1,5 +1,5 @@
 // preparePlan(): the edge that gathers files, host facts and path facts, then calls the pure planner.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { lstatSync, realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { execa } from 'execa'
@@ -137,6 +137,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     allowedHosts: policy.allow.map((rule) => rule.text),
     ...(extras ? { extras } : {}),
     launcherPid: process.pid,
+    agentSessionId: randomUUID(),
   })
   const secrets: Record<string, string> = {}
   for (const name of plan.secretNames) secrets[name] = req.flags.env[name] ?? env[name] ?? ''

@@ -27,6 +27,7 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
     image: { ref: plan.image },
     profile: { name: profile.name, digest: profile.digest },
     argv,
+    ...(plan.agentSessionId ? { agentSessionId: plan.agentSessionId } : {}),
     policy: { mode: policy.mode, digest: policy.digest },
     redact,
   })

