@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // setup-deploy-key: create and register a deploy key and a signing key (compiled code in ../dist).
-import { main } from '../dist/cli/setup-deploy-key-main.js'
+import { main } from '../dist/bundle/setup-deploy-key.js'
 
 process.exitCode = await main(process.argv.slice(2))

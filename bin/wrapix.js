@@ -6,7 +6,7 @@ const args = process.argv.slice(2)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`)
 } else {
-  const { main } = await import('../dist/cli/main.js')
+  const { main } = await import('../dist/bundle/main.js')
   const code = await main(args)
   process.exitCode = code || process.exitCode || 0
 }

@@ -58,12 +58,12 @@ export function registerImageCommands(program: Command): void {
 
   image
     .command('ls')
-    .description('list the images wrapix built (profile, tag, size, age, in use)')
-    .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .description('list the images wrapix built (profile, tag, size, age, in use); --json for JSON')
+    .action(async (_flags: unknown, cmd: Command) => {
       const ctx = context()
       const rows = await imageRows(ctx)
-      if (flags.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+      // --json is wrapix's global flag
+      if (cmd.optsWithGlobals<{ json?: boolean }>().json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
       if (rows.length === 0) return void process.stdout.write('no wrapix images (they are built on first use, or with: wrapix image build)\n')
       const table = [['PROFILE', 'IMAGE', 'SIZE', 'AGE', 'IN USE', 'CURRENT'], ...rows.map((r) => [
         r.profile, r.ref, formatSize(r.sizeBytes), formatAge(r.createdAt), r.inUseBy.length > 0 ? r.inUseBy.join(',') : '-', r.current ? 'yes' : 'no',

@@ -1,14 +1,14 @@
 // Profiles: find a profile by name (project, user, built-in), parse it, and merge its `extends:` chain.
 import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
+import { PACKAGE_ROOT } from '../package-root.js'
 import { readOptionalFile } from './load.js'
 import { parseYamlWith } from './parse-yaml.js'
 import { ProfileSchema, type Profile } from './schema.js'
 
-export const BUILTIN_PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles')
+export const BUILTIN_PROFILES_DIR = join(PACKAGE_ROOT, 'profiles')
 const NAME = /^[a-z0-9][a-z0-9_-]*$/
 
 export type ProfileSource = 'project' | 'user' | 'builtin'

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
+import { PACKAGE_ROOT } from '../package-root.js'
 import { AGENTS_DIR, IMAGE_HOME, NODE_DIR } from './containerfile.js'
 import { NODE_RUNTIME_ENTRY } from './agent-sources.js'
 import type { VerifiedTarball } from './npm-fetch.js'
@@ -55,13 +55,10 @@ const splitTag = (ref: string): [string, string] => {
   return [ref.slice(0, colon), ref.slice(colon + 1)]
 }
 
-/** The repository's nix/ directory, found from this module in src/ and in dist/src/ alike. */
+/** The installation's nix/ directory. */
 export function nixDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'nix', 'build-image.nix'))) return join(dir, 'nix')
-    dir = dirname(dir)
-  }
+  const dir = join(PACKAGE_ROOT, 'nix')
+  if (existsSync(join(dir, 'build-image.nix'))) return dir
   throw new WrapixError('internal', 'nix/build-image.nix is missing from the wrapix installation', 'reinstall wrapix')
 }
 

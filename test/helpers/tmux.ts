@@ -24,7 +24,7 @@ export interface TmuxSession {
   capture(history?: boolean): Promise<string>
   /** Polls the screen until it matches; returns the screen, or throws with the last screen on timeout. */
   waitForText(pattern: string | RegExp, timeoutMs?: number): Promise<string>
-  /** Resolves with the command's exit status once it has exited (the pane stays, remain-on-exit). */
+  /** Resolves with the command's exit status (128 + n if signal n ended it) once it has exited. */
   waitForExit(timeoutMs?: number): Promise<number>
   resize(cols: number, rows: number): Promise<void>
   /** Kills the session and its server; safe to call twice. */
@@ -66,9 +66,12 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
     async waitForExit(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
-        const { stdout } = await tmux('display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status}')
-        const [dead, status] = stdout.trim().split(' ')
-        if (dead === '1') return Number(status)
+        const { stdout } = await tmux('display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}')
+        const [dead, status, signal] = stdout.trim().split(' ')
+        // A command ended by a signal has no status; report it the shell's way, 128 + signal number.
+        // tmux may mark the pane dead (the terminal closed) a moment before it has reaped the process.
+        if (dead === '1' && status) return Number(status)
+        if (dead === '1' && signal) return 128 + Number(signal)
         if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await capture(true)}`)
         await sleep(100)
       }

@@ -67,4 +67,16 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('interactive session in a ter
     expect(await term.waitForExit(30_000)).toBe(3)
     expect(await waitForNoContainers({ 'wrapix.workspace': project.dir })).toEqual([])
   })
+
+  it('wrapix shell opens a login shell in /workspace that Ctrl-D ends cleanly', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', LANG: 'C.UTF-8', ...home.env }
+    tmux = await startTmux([process.execPath, WRAPIX_BIN, 'shell', project.dir, ...sandboxFlags(boundary)], { cols: 80, rows: 24, cwd: project.dir, env })
+    await tmux.waitForText(/[$#] ?$/m, 60_000)
+    await tmux.type('echo "in=$(pwd) sandbox=$IS_SANDBOX"')
+    await tmux.keys('Enter')
+    await tmux.waitForText(/^in=\/workspace sandbox=1$/m)
+    await tmux.keys('C-d')
+    expect(await tmux.waitForExit(30_000)).toBe(0)
+    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir })).toEqual([])
+  })
 })

@@ -79,8 +79,11 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('resource limits (%s boundary
       expect(forked).toBeGreaterThan(0)
       expect(forked).toBeLessThan(pidsLimit)
     } else {
-      // Under gVisor the limit either stops the forks or ends the sandbox: never 2000 processes.
-      expect(result.stdout).not.toContain('forked 2000')
+      // Under gVisor the limit either stops the forks or ends the whole sandbox (measured: exit 2, no
+      // message, after ~40 guest processes with 256): never 2000 processes.
+      const forked = /forked (\d+)/.exec(result.stdout)?.[1]
+      if (forked === undefined) expect(result.exitCode).not.toBe(0)
+      else expect(Number(forked)).toBeLessThan(pidsLimit)
     }
     expect(worstMs).toBeLessThan(2_000)
     expect(await waitForNoContainers({ 'wrapix.workspace': project.dir })).toEqual([])
