@@ -31,6 +31,11 @@ export interface TmuxSession {
   kill(): Promise<void>
 }
 
+// The pane runs `sh`, which runs the command and exits with its status. Seen here (tmux 3.3a): with wrapix
+// itself as the pane process, `wrapix shell --boundary gvisor` became a zombie that the tmux server never
+// reaped, so the pane had no exit status; under sh (or `script`) the same run exits with its status.
+const REAPER = ['sh', '-c', '"$@"; exit $?', 'sh']
+
 /** Starts `command` (argv, no shell) in a detached tmux session of the given size. */
 export async function startTmux(command: readonly string[], options: TmuxOptions = {}): Promise<TmuxSession> {
   const dir = await mkdtemp(join(tmpdir(), 'wrapix-tmux-'))
@@ -43,7 +48,7 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
   const cols = options.cols ?? 100
   const rows = options.rows ?? 30
   await execa('tmux', ['-S', socket, '-f', conf, 'new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows),
-    ...(options.cwd ? ['-c', options.cwd] : []), '--', ...command], { env: options.env ?? process.env, extendEnv: false })
+    ...(options.cwd ? ['-c', options.cwd] : []), '--', ...REAPER, ...command], { env: options.env ?? process.env, extendEnv: false })
 
   const capture = async (history = false): Promise<string> =>
     (await tmux('capture-pane', '-p', '-t', name, ...(history ? ['-S', '-'] : []))).stdout
@@ -72,7 +77,9 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
         // tmux may mark the pane dead (the terminal closed) a moment before it has reaped the process.
         if (dead === '1' && status) return Number(status)
         if (dead === '1' && signal) return 128 + Number(signal)
-        if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await capture(true)}`)
+        if (Date.now() >= deadline) {
+          throw new Error(`timed out after ${timeoutMs} ms waiting for the command to exit (tmux: "${stdout.trim()}"); screen:\n${await capture(true)}`)
+        }
         await sleep(100)
       }
     },
