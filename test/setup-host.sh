@@ -8,8 +8,8 @@ BASE_IMAGE=${WRAPIX_TEST_BASE_IMAGE:-localhost/wrapix-base:bookworm}
 CACHE_DIR=/var/cache/wrapix-test
 DEBIAN_MIRROR=${WRAPIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 CONF_DROPIN=/etc/containers/containers.conf.d/50-wrapix-test-host.conf
+BASE_RECIPE=v2 # bump when build_base_image changes what goes into the rootfs
 # Tools the tests need inside sandboxes; everything else stays out to keep the image small.
-BASE_RECIPE=v2
 BASE_INCLUDE=ca-certificates,curl,git,openssh-client,iproute2,procps,python3-minimal
 PACKAGES=(podman crun conmon golang-github-containers-common netavark aardvark-dns iptables nftables uidmap
   slirp4netns passt fuse-overlayfs catatonit socat debootstrap tmux ca-certificates runsc openssh-server
@@ -151,6 +151,23 @@ step_smoke() {
   done
 }
 
+# The real Claude Code binary for the e2e tests (test/e2e), from the npm registry, in the version the
+# transcript fixtures were made with. Separate from the image steps: nothing else needs it.
+step_claude_code() {
+  STEP=claude-code
+  local dir=${WRAPIX_TEST_CLAUDE_DIR:-$CACHE_DIR/claude} version
+  version=$(sed -n "s/^export const CLAUDE_VERSION = '\(.*\)'$/\1/p" "$(dirname "$0")/fixtures/claude-transcripts/regenerate.ts")
+  [[ -n $version ]] || fail "CLAUDE_VERSION not found in test/fixtures/claude-transcripts/regenerate.ts"
+  if [[ -x $dir/node_modules/@anthropic-ai/claude-code-linux-x64/claude ]] &&
+    grep -q "\"version\": \"$version\"" "$dir/node_modules/@anthropic-ai/claude-code/package.json" 2>/dev/null; then
+    say "claude-code $version present"; return
+  fi
+  command -v npm >/dev/null || fail "npm is needed to install @anthropic-ai/claude-code"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund "@anthropic-ai/claude-code@$version" >/dev/null
+  say "installed claude-code $version in $dir"
+}
+
 step_root
 # Several engineers (and CI) may run this at once: one at a time.
 exec 9>/var/lock/wrapix-setup-host.lock
@@ -162,5 +179,6 @@ step_subids
 step_runsc
 step_base_image
 step_smoke
+step_claude_code
 STEP=done
 say "test host ready"

@@ -24,6 +24,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .option('-q, --quiet', 'print nothing but errors')
     .option('--no-input', 'never ask questions (fail instead)')
     .exitOverride()
+    // commander's own error line is rendered by renderError (one "wrapix:" line, or JSON with --json).
+    .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError()
     .configureHelp({ showGlobalOptions: true })
 
@@ -77,6 +79,12 @@ export async function main(args: readonly string[]): Promise<number> {
     })
 
   await registerAreaCommands(program, head)
+  // Checked before any action runs, so `wrapix config -- ls` does nothing but say why.
+  program.hook('preAction', (_program, action) => {
+    if (command && action.name() !== 'run' && action.name() !== 'shell') {
+      throw new WrapixError('usage', '"--" and a command only go with run or shell', 'e.g. wrapix run -- make test')
+    }
+  })
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>()
   try {

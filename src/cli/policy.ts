@@ -65,7 +65,9 @@ export function registerPolicyCommands(program: Command): void {
     .option('--deny <host[:port]>', 'as if given to wrapix --deny (repeatable)', collect, [])
     .option('--resolve <host:address>', 'check this address for HOST, as the proxy would (repeatable)', collect, [])
     .option('--json', 'print JSON')
-    .action((target: string, flags: { profile?: string; allow: string[]; deny: string[]; resolve: string[]; json?: boolean }) => {
+    .action((target: string, _opts: unknown, cmd: Command) => {
+      // optsWithGlobals: the program's global --json takes the flag before this command's own option sees it.
+      const flags = cmd.optsWithGlobals<{ profile?: string; allow: string[]; deny: string[]; resolve: string[]; json?: boolean }>()
       const { host, port } = parseTarget(target)
       const here = layersHere(process.cwd(), flags.profile)
       const { policy: eff, warnings } = effectivePolicy({ profileName: here.name, profile: here.profile, user: here.user, project: here.project, allow: flags.allow, deny: flags.deny })
@@ -90,7 +92,8 @@ export function registerPolicyCommands(program: Command): void {
     .description("list a session's network decisions (default: the latest session)")
     .argument('[session]', 'session record name, its short id, or a prefix')
     .option('--json', 'print JSON lines as recorded')
-    .action(async (session: string | undefined, flags: { json?: boolean }) => {
+    .action(async (session: string | undefined, _opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ json?: boolean }>()
       const { file } = await findAuditFile(projectLogDir(process.cwd()), session)
       const events = await readAuditEvents(file)
       if (flags.json) return void process.stdout.write(`${JSON.stringify(events, null, 2)}\n`)
@@ -103,7 +106,8 @@ export function registerPolicyCommands(program: Command): void {
     .command('approve')
     .description("let this project's .wrapix/config.yaml widen the network policy, for its current content only")
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ json?: boolean }>()
       const here = layersHere(process.cwd())
       if (!here.project) {
         throw new WrapixError('usage', `no project config at ${projectConfigFile(process.cwd())}`, 'run this in the project directory')

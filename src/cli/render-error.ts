@@ -16,14 +16,16 @@ export function renderError(err: unknown, opts: RenderOptions = {}): number {
   const stdout = opts.stdout ?? process.stdout
   const stderr = opts.stderr ?? process.stderr
   const redact = opts.redact ?? redactSecretShapes
-  if (err instanceof CommanderError) {
-    // commander printed its own usage message; --help and --version end here with code 0.
+  if (err instanceof CommanderError && (err.exitCode === 0 || HELP_CODES.has(err.code))) {
+    // commander printed help (or the version) itself; --help and --version end here with code 0.
     return err.exitCode === 0 ? 0 : 2
   }
   const e =
     err instanceof WrapixError
       ? err
-      : new WrapixError('internal', err instanceof Error ? err.message : String(err), 'rerun with --verbose and report it', { cause: err })
+      : err instanceof CommanderError
+        ? usageError(err)
+        : new WrapixError('internal', err instanceof Error ? err.message : String(err), 'rerun with --verbose and report it', { cause: err })
   const message = redact(e.message)
   const hint = e.hint ? redact(e.hint) : undefined
   if (opts.json) {
@@ -36,4 +38,12 @@ export function renderError(err: unknown, opts: RenderOptions = {}): number {
     stderr.write(`${redact(cause.stack ?? String(cause))}\n`)
   }
   return e.exitCode
+}
+
+const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version'])
+
+/** commander's "error: unknown option '--x'\n(Did you mean --y?)" as one usage line. */
+function usageError(err: CommanderError): WrapixError {
+  const message = err.message.replace(/^error: /, '').split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
+  return new WrapixError('usage', message, 'see: wrapix --help (or wrapix COMMAND --help)')
 }

@@ -58,11 +58,12 @@ export async function runCommand(req: RunRequest): Promise<number> {
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
     resolve: parseResolveFlags(flags.resolve),
+    redact,
     onStart: async () => ({ networkLogPath: record.networkLogPath }),
     onEnd: async (result) => {
       const path = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {
-        warn(`denied ${denied.host}:${denied.port} (${denied.count}×); to allow it: ${denied.allowCommand}`, globals)
+        warn(redact(`denied ${denied.host}:${denied.port} (${denied.count}×); to allow it: ${denied.allowCommand}`), globals)
       }
       verbose(`session record: ${path}`, globals)
     },

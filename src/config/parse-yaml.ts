@@ -16,7 +16,9 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map(String)
-    const line = lineOf(doc.contents, path, lines)
+    // An unknown field's issue points at its parent object; the line a user must fix is the field's own.
+    const linePath = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path
+    const line = lineOf(doc.contents, linePath, lines)
     const where = line ? `${file}:${line}` : file
     const field = path.join('.') || '(top level)'
     return `${where}: ${field}: ${describeIssue(issue)}`

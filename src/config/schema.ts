@@ -60,6 +60,36 @@ export const ProfileSchema = z.strictObject({
 export type ProfileFile = z.input<typeof ProfileSchema>
 export type Profile = z.infer<typeof ProfileSchema>
 
+/** A GitHub Enterprise Server SSH host: origins on it get their deploy key, and its host keys are pinned. */
+export const GithubHostSchema = z
+  .strictObject({
+    host: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, 'must be a host name like github.example.com')
+      .describe('the SSH host name in your origin URLs (git@HOST:owner/repo.git)'),
+    knownHosts: z
+      .array(z.string().regex(/^\S+ \S+ \S+(?: [^\r\n]*)?$/, 'must be one known_hosts line: "HOST KEYTYPE BASE64"'))
+      .min(1, 'pin at least one host key (ssh-keyscan HOST shows them; check them against your admin\'s fingerprints)')
+      .describe('the host\'s public keys as known_hosts lines, pinned in the sandbox'),
+  })
+  .superRefine((value, ctx) => {
+    // Each line must name this host ("HOST" or "[HOST]:PORT"), or ssh would never use it for this host.
+    const host = value.host.toLowerCase()
+    value.knownHosts.forEach((line, i) => {
+      const names = (line.split(' ')[0] ?? '').toLowerCase().split(',')
+      if (!names.some((n) => n === host || n.startsWith(`[${host}]:`))) {
+        ctx.addIssue({ code: 'custom', path: ['knownHosts', i], message: `must start with ${host} or [${host}]:PORT` })
+      }
+    })
+  })
+
+export const KeysConfigSchema = z.strictObject({
+  githubHosts: z
+    .array(GithubHostSchema)
+    .default([])
+    .describe('GitHub Enterprise Server hosts whose origins get their deploy key in the sandbox (user config only)'),
+})
+
 export const ConfigSchema = z.strictObject({
   profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
   agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
@@ -69,6 +99,7 @@ export const ConfigSchema = z.strictObject({
   env: EnvSchema.default({}),
   mounts: z.array(MountSchema).default([]),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
+  keys: KeysConfigSchema.default({ githubHosts: [] }),
   log: z
     .strictObject({
       retentionDays: z.number().int().positive().optional().describe('delete session records older than this many days (default 90)'),

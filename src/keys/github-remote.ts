@@ -45,9 +45,13 @@ export function parseRemoteUrl(url: string): GithubRemote | null {
   return { host: parsed.hostname.toLowerCase(), ...names, ssh, ...(port === undefined ? {} : { port }) }
 }
 
-/** A GitHub repository reached over SSH (the only case where a deploy key is used by the sandbox). */
-export function isGithubSshRemote(remote: GithubRemote | null): remote is GithubRemote {
-  return remote !== null && remote.ssh && (GITHUB_SSH_HOSTS as readonly string[]).includes(remote.host)
+/**
+ * A GitHub repository reached over SSH (the only case where a deploy key is used by the sandbox): on
+ * github.com, or on one of `enterpriseHosts` (GitHub Enterprise Server hosts from the user config).
+ */
+export function isGithubSshRemote(remote: GithubRemote | null, enterpriseHosts: readonly string[] = []): remote is GithubRemote {
+  if (remote === null || !remote.ssh) return false
+  return (GITHUB_SSH_HOSTS as readonly string[]).includes(remote.host) || enterpriseHosts.some((h) => h.toLowerCase() === remote.host)
 }
 
 export const repositorySlug = (r: { owner: string; repo: string }): string => `${r.owner}/${r.repo}`

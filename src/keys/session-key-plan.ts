@@ -27,8 +27,9 @@ export interface SessionKeyPlanOptions {
   readonly gitSign: boolean // false when WRAPIX_GIT_SIGN=0
   /** limit mode: how ssh reaches GitHub through wrapix's proxy (src/network/ssh-proxy-config.ts). */
   readonly proxyCommand?: string
-  /** Host patterns the key is used for; GitHub's SSH hosts unless a test points elsewhere. */
+  /** Host patterns the key is used for: GitHub's SSH hosts unless GitHub Enterprise hosts are configured. */
   readonly hosts?: readonly string[]
+  /** known_hosts lines pinned next to GitHub's (the configured Enterprise hosts' keys). */
   readonly extraKnownHosts?: readonly string[]
 }
 

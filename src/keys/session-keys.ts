@@ -27,16 +27,17 @@ function pick(records: KeyRecord[], repo: string, host: string): KeyRecord | und
 }
 
 /**
- * The keys for the repository `workspace`'s origin names. null when origin is not a GitHub SSH URL (nothing
- * to do); `{ missing }` with a notice when it is but no usable key exists — never silently nothing.
+ * The keys for the repository `workspace`'s origin names. null when origin is not a GitHub SSH URL (on
+ * github.com or one of `enterpriseHosts`): nothing to do; `{ missing }` with a notice when it is but no
+ * usable key exists — never silently nothing.
  */
 export async function findSessionKeys(
   workspace: string,
   home: string,
-  opts: { hostname?: string; now?: Date } = {},
+  opts: { hostname?: string; now?: Date; enterpriseHosts?: readonly string[] } = {},
 ): Promise<SessionKeys | MissingSessionKeys | null> {
   const info = await findRepository(workspace)
-  if (info === null || !isGithubSshRemote(info.remote)) return null
+  if (info === null || !isGithubSshRemote(info.remote, opts.enterpriseHosts)) return null
   const slug = repositorySlug(info.remote)
   const { records } = await listKeyRecords(home)
   const forRepo = records.filter((r) => r.repository.toLowerCase() === slug.toLowerCase())

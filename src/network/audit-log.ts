@@ -41,12 +41,17 @@ export class AuditLog {
   private denied = 0
   private readonly deniedByTarget = new Map<string, { host: string; port: number; count: number; allowCommand: string | null }>()
 
-  constructor(readonly path: string) {
+  /**
+   * `redact` masks secrets: names and URLs come from the sandbox, which holds the session's credentials
+   * and may put one in a host name; nothing unmasked reaches the file, the counts or the summary.
+   */
+  constructor(readonly path: string, private readonly redact: (text: string) => string = (t) => t) {
     this.out = createWriteStream(path, { flags: 'a', mode: 0o600 })
     this.out.on('error', () => {}) // a full disk must not take the proxy down; counts still reach the summary
   }
 
-  record(event: AuditEvent): void {
+  record(raw: AuditEvent): void {
+    const event = JSON.parse(this.redact(JSON.stringify(raw))) as AuditEvent
     if (event.decision === 'allow') this.allowed++
     else {
       this.denied++

@@ -21,10 +21,16 @@ const POOL_BASE = (10 << 24) | (213 << 16) // 10.213.0.0/16, carved into /30s: 1
 
 const v4 = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')
 
+/** The host-side names a session's open egress uses, derived from its id alone (so a later run can remove them). */
+export function sessionEgressNames(sessionId: string): { hostIf: string; sandboxIf: string; table: string } {
+  const tag = createHash('sha256').update(sessionId).digest('hex').slice(0, 8)
+  return { hostIf: `wxh${tag}`, sandboxIf: `wxs${tag}`, table: `wrapix_${tag}` }
+}
+
 /** Picks interface names and a /30 that no address in `taken` falls in (pure). */
 export function openEgressPlan(sessionId: string, netns: string, taken: readonly string[], resolvConf: string): OpenEgressPlan {
   const hash = createHash('sha256').update(sessionId).digest()
-  const tag = hash.toString('hex').slice(0, 8)
+  const names = sessionEgressNames(sessionId)
   const takenIps = taken.map(parseIp).filter((ip) => ip !== null)
   let block = hash.readUInt16BE(4) & 0x3fff
   for (let tries = 0; tries < 0x4000; tries++, block = (block + 1) & 0x3fff) {
@@ -37,8 +43,7 @@ export function openEgressPlan(sessionId: string, netns: string, taken: readonly
       .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
       .filter((a): a is string => a !== undefined && parseIp(a)?.family === 4 && specialRangeOf(parseIp(a)!) !== 'loopback')
     return {
-      netns, hostIf: `wxh${tag}`, sandboxIf: `wxs${tag}`, hostAddress: v4(net + 1), sandboxAddress: v4(net + 2),
-      subnet, table: `wrapix_${tag}`, dnsServers,
+      netns, ...names, hostAddress: v4(net + 1), sandboxAddress: v4(net + 2), subnet, dnsServers,
     }
   }
   throw new WrapixError('host', 'no free /30 left in 10.213.0.0/16 for an open-mode session', 'stop other sessions')

@@ -15,6 +15,8 @@ export interface ProxyOptions {
   readonly socketPath: string
   readonly policy: Policy
   readonly auditPath: string
+  /** Masks secrets in audit lines (see AuditLog). */
+  readonly redact?: (text: string) => string
   readonly resolve?: Readonly<Record<string, string>>
   readonly lookup?: Lookup
   readonly connectTimeoutMs?: number
@@ -59,7 +61,7 @@ function connectFirst(addresses: readonly string[], port: number, timeoutMs: num
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
-  const audit = new AuditLog(opts.auditPath)
+  const audit = new AuditLog(opts.auditPath, opts.redact)
   const lookupFn = opts.lookup ?? systemLookup
   const overrides = opts.resolve ?? {}
   const timeoutMs = opts.connectTimeoutMs ?? 10_000

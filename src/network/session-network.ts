@@ -8,6 +8,7 @@ import type { EffectivePolicy } from './effective-policy.js'
 import { startForwarder } from './forwarder.js'
 import type { Forwarder } from './forwarder.js'
 import { createNetns, deleteNetns } from './netns.js'
+import { removeNetnsOwner, removeStaleNetworks, writeNetnsOwner } from './stale-networks.js'
 import { hostAddressesInUse, openEgressPlan, setupOpenEgress, teardownOpenEgress } from './open-egress.js'
 import type { OpenEgressPlan } from './open-egress.js'
 import { startProxy } from './proxy.js'
@@ -25,6 +26,8 @@ export interface SessionNetworkOptions {
   /** Defaults to 'container' (no runtime flag); pass the plan's boundary so gVisor gets its network flag. */
   readonly boundary?: Boundary
   readonly lookup?: Lookup
+  /** Masks the session's secrets in audit lines and the summary. */
+  readonly redact?: (text: string) => string
 }
 
 export interface NetworkSummary {
@@ -47,6 +50,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
   const args = podmanNetworkArgs(opts.mode, opts.sessionId, opts.boundary ?? 'container')
   const summaryBase = { mode: opts.mode, policyDigest: opts.policy.digest }
   const none = { allowed: 0, denied: 0, deniedHosts: [] }
+  await removeStaleNetworks() // what a SIGKILLed wrapix left behind (any mode: every start tidies up)
   if (opts.mode === 'none') {
     return { podmanArgs: { global: [...args.global], run: [...args.run] }, env: {}, failed: new Promise(() => {}), close: async () => ({ ...summaryBase, ...none }) }
   }
@@ -61,9 +65,16 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
     await proxy?.close()
     if (egress) await teardownOpenEgress(egress)
     await deleteNetns(netns)
+    await removeNetnsOwner(netns)
   }
 
-  await createNetns(netns)
+  await writeNetnsOwner(netns) // before the namespace exists: see removeStaleNetworks()
+  try {
+    await createNetns(netns)
+  } catch (err) {
+    await removeNetnsOwner(netns)
+    throw err
+  }
   const run = [...args.run]
   try {
     if (opts.mode === 'limit') {
@@ -71,6 +82,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
       proxy = await startProxy({
         socketPath: join(opts.runtimeDir, `proxy-${opts.sessionId}.sock`),
         policy: opts.policy, auditPath: opts.auditPath, resolve: opts.resolve,
+        ...(opts.redact ? { redact: opts.redact } : {}),
         ...(opts.lookup ? { lookup: opts.lookup } : {}),
       })
       forwarder = await startForwarder(netns, proxy.socketPath, PROXY_PORT)

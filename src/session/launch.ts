@@ -1,5 +1,5 @@
 // launch(): one session from a prepared plan — files, network, record, podman — and everything torn down after.
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
 import { podmanArgv } from '../runtime/podman.js'
@@ -13,6 +13,8 @@ export interface LaunchHooks {
   readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; networkFailure: string | null }) => Promise<void>
   readonly notice?: (message: string) => void
   readonly resolve?: Readonly<Record<string, string>>
+  /** Masks secrets in what the network writes (audit lines, denied hosts). */
+  readonly redact?: (text: string) => string
 }
 
 /** Writes the session's files where the plan mounts them from (a private, per-session directory). */
@@ -25,10 +27,17 @@ export async function writeSessionFiles(plan: SandboxPlan): Promise<void> {
     await writeFile(path, file.content, { mode: file.mode })
     await chmod(path, file.mode)
   }
-  // Mount points for binds that appear inside FILES_ROOT (deploy keys) must exist in the read-only parent.
+  // Mount points for binds that appear inside FILES_ROOT (deploy keys) must exist in the read-only parent,
+  // and be of the source's kind: a file bound onto a directory fails ("Not a directory").
   for (const mount of plan.mounts) {
     if (mount.kind === 'bind' && mount.dest.startsWith(`${FILES_ROOT}/`)) {
-      await mkdir(join(plan.filesDir, relative(FILES_ROOT, mount.dest)), { recursive: true, mode: 0o755 })
+      const target = join(plan.filesDir, relative(FILES_ROOT, mount.dest))
+      if ((await stat(mount.source)).isDirectory()) {
+        await mkdir(target, { recursive: true, mode: 0o755 })
+      } else {
+        await mkdir(dirname(target), { recursive: true, mode: 0o755 })
+        await writeFile(target, '', { mode: 0o600 })
+      }
     }
   }
 }
@@ -54,6 +63,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       resolve: hooks.resolve ?? {},
       runtimeDir: join(sessionDir, 'net'),
       boundary: plan.boundary,
+      ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
     // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
     void network.failed.then((message) => {

@@ -28,7 +28,7 @@ export interface PrepareRequest {
   readonly host?: HostFacts
   /** Resolves the image reference (builds it when needed); dry runs compute the tag only. */
   readonly image: (profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths) => Promise<string>
-  readonly extras?: (workspace: string, host: HostFacts, policy: EffectivePolicy) => Promise<PlanExtras & { notices: string[] }>
+  readonly extras?: (workspace: string, host: HostFacts, policy: EffectivePolicy, layers: ConfigLayers) => Promise<PlanExtras & { notices: string[] }>
 }
 
 export interface Prepared {
@@ -116,7 +116,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const [git, image, extras] = await Promise.all([
     gitIdentity(workspace),
     settings.image.value ?? req.image(profile, host, paths),
-    req.extras ? req.extras(workspace, host, policy) : Promise.resolve(undefined),
+    req.extras ? req.extras(workspace, host, policy, layers) : Promise.resolve(undefined),
   ])
   const plan = planSandbox({
     sessionId,

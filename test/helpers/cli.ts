@@ -1,7 +1,7 @@
 // Test helpers that run the BUILT CLI (bin/wrapix.js → dist/) as a user would: its own HOME and XDG dirs
 // in a temp dir, an environment that holds only what the test passes, and temp project folders.
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +13,7 @@ export const WRAPIX_BIN = process.env.WRAPIX_TEST_BIN ?? join(REPO_ROOT, 'bin', 
 const BUILT_MAIN = join(dirname(WRAPIX_BIN), '..', 'dist', 'cli', 'main.js')
 
 export interface RunWrapixOptions {
-  /** Working directory (default: the repo root is never used; a fresh temp dir is). */
+  /** Working directory (default: the isolated HOME, never the repo). */
   cwd?: string
   /** Added to the minimal environment (PATH, HOME, XDG dirs, LANG, TERM). */
   env?: Record<string, string>
@@ -110,7 +110,8 @@ export interface TempProject {
 
 /** A fresh project folder under the temp dir; `files` are written into it. Call cleanup() when done. */
 export async function tempProject(files: Record<string, string> = {}, prefix = 'wrapix-proj-'): Promise<TempProject> {
-  const dir = await mkdtemp(join(tmpdir(), prefix))
+  // The real path: wrapix labels containers with the resolved workspace, and tests look them up by it.
+  const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)))
   const write = async (relativePath: string, content: string): Promise<string> => {
     const path = join(dir, relativePath)
     await mkdir(dirname(path), { recursive: true })

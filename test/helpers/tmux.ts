@@ -1,6 +1,6 @@
 // Test helpers that drive an interactive program through a real terminal: a detached tmux session on its
 // own server socket (never the user's tmux), with a given size, keys in, screen out.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -31,24 +31,25 @@ export interface TmuxSession {
   kill(): Promise<void>
 }
 
-// The pane runs `sh`, which runs the command and exits with its status. Seen here (tmux 3.3a): with wrapix
-// itself as the pane process, `wrapix shell --boundary gvisor` became a zombie that the tmux server never
-// reaped, so the pane had no exit status; under sh (or `script`) the same run exits with its status.
-const REAPER = ['sh', '-c', '"$@"; exit $?', 'sh']
+// The pane runs `sh`, which runs the command and writes its exit status to a file. The tmux server
+// (3.3a here) sometimes never reaps the pane's process (it stays a zombie and the pane has no exit status,
+// seen with wrapix and with plain sh as the pane process), so the file is the reliable record.
+const STATUS_WRITER = 'f=$1; shift; "$@"; s=$?; echo "$s" > "$f.tmp" && mv "$f.tmp" "$f"; exit "$s"'
 
 /** Starts `command` (argv, no shell) in a detached tmux session of the given size. */
 export async function startTmux(command: readonly string[], options: TmuxOptions = {}): Promise<TmuxSession> {
   const dir = await mkdtemp(join(tmpdir(), 'wrapix-tmux-'))
   const socket = join(dir, 'sock')
   const name = uniqueName('wrapix-test')
-  // remain-on-exit keeps the pane (and its exit status) after the command ends, so tests can read both.
+  // remain-on-exit keeps the pane after the command ends, so tests can still read the last screen.
   const conf = join(dir, 'tmux.conf')
+  const statusFile = join(dir, 'exit-status')
   await writeFile(conf, 'set -g remain-on-exit on\nset -g history-limit 5000\nset -g status off\n')
   const tmux = (...args: string[]) => execa('tmux', ['-S', socket, ...args], { env: options.env ?? process.env, extendEnv: false })
   const cols = options.cols ?? 100
   const rows = options.rows ?? 30
   await execa('tmux', ['-S', socket, '-f', conf, 'new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows),
-    ...(options.cwd ? ['-c', options.cwd] : []), '--', ...REAPER, ...command], { env: options.env ?? process.env, extendEnv: false })
+    ...(options.cwd ? ['-c', options.cwd] : []), '--', 'sh', '-c', STATUS_WRITER, 'sh', statusFile, ...command], { env: options.env ?? process.env, extendEnv: false })
 
   const capture = async (history = false): Promise<string> =>
     (await tmux('capture-pane', '-p', '-t', name, ...(history ? ['-S', '-'] : []))).stdout
@@ -71,15 +72,9 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
     async waitForExit(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
-        const { stdout } = await tmux('display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}')
-        const [dead, status, signal] = stdout.trim().split(' ')
-        // A command ended by a signal has no status; report it the shell's way, 128 + signal number.
-        // tmux may mark the pane dead (the terminal closed) a moment before it has reaped the process.
-        if (dead === '1' && status) return Number(status)
-        if (dead === '1' && signal) return 128 + Number(signal)
-        if (Date.now() >= deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for the command to exit (tmux: "${stdout.trim()}"); screen:\n${await capture(true)}`)
-        }
+        const status = await readFile(statusFile, 'utf8').catch(() => undefined)
+        if (status !== undefined) return Number(status.trim())
+        if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the command to exit; screen:\n${await capture(true)}`)
         await sleep(100)
       }
     },

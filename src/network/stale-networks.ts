@@ -1,0 +1,106 @@
+// Owners of session namespaces, and removal of what a killed wrapix left behind (namespace, veth, nft table).
+// A SIGKILLed wrapix cannot tear its network down; the next session start does, cheaply: one readdir of
+// /run/netns and one small file per wrapix namespace, and `ip`/`nft` only for the dead ones.
+import { readFileSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { deleteNetns } from './netns.js'
+import { sessionEgressNames } from './open-egress.js'
+
+/** Where `ip netns add` puts its namespaces. */
+export const NETNS_DIR = '/run/netns'
+/** One file per wrapix namespace, named like it, holding the owning wrapix's pid and start time. */
+export const NETNS_OWNER_DIR = '/run/wrapix-netns'
+const PREFIX = 'wrapix-'
+
+export interface NetnsOwner {
+  readonly pid: number
+  /** Field 22 of /proc/<pid>/stat, so a reused pid is not mistaken for the owner. */
+  readonly startTicks: string | null
+}
+
+export interface StaleNetworkDirs {
+  readonly netnsDir?: string
+  readonly ownerDir?: string
+}
+
+/** Start time of a process in clock ticks since boot, or null when it is gone (or there is no /proc). */
+export function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null // the name (field 2) may hold spaces
+  } catch {
+    return null
+  }
+}
+
+export function ownerAlive(owner: NetnsOwner): boolean {
+  try {
+    process.kill(owner.pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  const now = processStartTicks(owner.pid)
+  return owner.startTicks === null || now === null || now === owner.startTicks
+}
+
+/**
+ * Written before the namespace exists, so a namespace without an owner file is never one of ours in flight.
+ * Best effort: where it cannot be written (not root), `ip netns add` fails next with the error that matters.
+ */
+export async function writeNetnsOwner(netns: string, pid = process.pid, dir = NETNS_OWNER_DIR): Promise<void> {
+  const owner: NetnsOwner = { pid, startTicks: processStartTicks(pid) }
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o755 })
+    await writeFile(join(dir, netns), `${JSON.stringify(owner)}\n`, { mode: 0o644 })
+  } catch {
+    // see above
+  }
+}
+
+export async function removeNetnsOwner(netns: string, dir = NETNS_OWNER_DIR): Promise<void> {
+  await rm(join(dir, netns), { force: true })
+}
+
+async function readOwner(path: string): Promise<NetnsOwner | null> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<NetnsOwner>
+    return typeof value.pid === 'number' ? { pid: value.pid, startTicks: value.startTicks ?? null } : null
+  } catch {
+    return null
+  }
+}
+
+const listNames = async (dir: string): Promise<string[]> =>
+  (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(PREFIX))
+
+/**
+ * Tears down the networks of sessions whose wrapix is gone; returns the namespaces removed. A namespace
+ * with no owner file is left alone (it predates owner files, or another tool made it); failures are quiet
+ * (not root: nothing of ours could have been created) and retried at the next start.
+ */
+export async function removeStaleNetworks(dirs: StaleNetworkDirs = {}): Promise<string[]> {
+  const netnsDir = dirs.netnsDir ?? NETNS_DIR
+  const ownerDir = dirs.ownerDir ?? NETNS_OWNER_DIR
+  const [namespaces, owners] = await Promise.all([listNames(netnsDir), listNames(ownerDir)])
+  const removed: string[] = []
+  for (const name of new Set([...namespaces, ...owners])) {
+    const owner = await readOwner(join(ownerDir, name))
+    if (owner === null || ownerAlive(owner)) continue
+    if (namespaces.includes(name)) {
+      await teardownSessionNetwork(name)
+      removed.push(name)
+    }
+    await removeNetnsOwner(name, ownerDir)
+  }
+  return removed
+}
+
+/** Everything a session network may have made, by name: the open-mode table and veth, then the namespace. */
+async function teardownSessionNetwork(netns: string): Promise<void> {
+  const { table, hostIf } = sessionEgressNames(netns.slice(PREFIX.length))
+  await execa('nft', ['delete', 'table', 'inet', table], { reject: false, stdin: 'ignore', stderr: 'ignore' })
+  await execa('ip', ['link', 'delete', hostIf], { reject: false, stdin: 'ignore', stderr: 'ignore' })
+  await deleteNetns(netns)
+}

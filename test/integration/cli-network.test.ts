@@ -1,0 +1,107 @@
+// The network policy through the real `wrapix` CLI (built bin, isolated HOME): limit mode reaches local test
+// servers by allowlisted name over HTTP and HTTPS, refuses an unlisted name with 403, tells the user how to
+// allow it, and audits both in the session's `.network.jsonl`, which `wrapix policy log` and `wrapix log` read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AuditEvent } from '../../src/network/audit-log.js'
+import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject } from '../helpers/cli.js'
+import { startTargets, type Targets } from '../helpers/network-targets.js'
+import { BASE_IMAGE, removeContainersByLabel, requirePodman } from '../helpers/podman.js'
+import { RUNNABLE_BOUNDARIES } from '../helpers/sandbox.js'
+
+const podman = await requirePodman()
+
+let targets: Targets
+beforeAll(async () => {
+  targets = await startTargets('127.0.0.2')
+})
+afterAll(async () => {
+  await targets?.close()
+})
+
+const curl = (name: string, args: string): string =>
+  `echo "${name}=$(curl -s --max-time 10 -w ' %{http_code}' --cacert /certs/cert.pem ${args} | tr -d '\\n')"`
+
+/** KEY=VALUE lines the sandboxed script printed. */
+function pairs(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim()
+  }
+  return out
+}
+
+async function recordFiles(dir: string): Promise<{ record: string; audit: string }[]> {
+  const names = (await readdir(join(dir, '.wrapix', 'log'))).filter((n) => n.endsWith('.json'))
+  return names.map((n) => ({ record: join(dir, '.wrapix', 'log', n), audit: join(dir, '.wrapix', 'log', n.replace(/\.json$/, '.network.jsonl')) }))
+}
+
+describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s boundary)', (boundary) => {
+  let project: TempProject
+  let home: IsolatedHome
+  beforeAll(async () => {
+    project = await tempProject()
+    home = await isolatedHome()
+  })
+  afterAll(async () => {
+    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
+    await project.cleanup()
+    await home.cleanup()
+  })
+
+  it('reaches allowlisted names, refuses others with 403, reports and audits both', async () => {
+    const { tlsPort: tls, httpPort: http, address, dir: certDir } = targets
+    const script = [
+      curl('https', `https://api.test:${tls}/`),
+      curl('http', `http://api.test:${http}/`),
+      `echo "unlisted=$(curl -s -o /dev/null --max-time 10 -w '%{http_connect}' --cacert /certs/cert.pem https://other.test:${tls}/)"`,
+      // Without the proxy there is no route: the sandbox's only interface is loopback.
+      `echo "direct=$(curl -s -o /dev/null --noproxy '*' --max-time 5 -w '%{http_code}' http://${address}:${http}/)"`,
+    ].join('\n')
+    const result = await runWrapix([
+      'run', project.dir, '--boundary', boundary, '--image', BASE_IMAGE, '--network', 'limit', '--no-input',
+      '--allow', `api.test:${tls}`, '--allow', `api.test:${http}`, '--resolve', `api.test:${address}`,
+      '--resolve', `other.test:${address}`, '--allow', address,
+      '-v', `${join(certDir, 'cert.pem')}:/certs/cert.pem:ro`,
+      '--', 'sh', '-c', script,
+    ], { home, timeoutMs: 90_000 })
+
+    expect(result.exitCode, result.stderr).toBe(0)
+    const out = pairs(result.stdout)
+    expect(out.https).toBe(`tls-ok api.test:${tls} 200`)
+    expect(out.http).toBe(`http-ok api.test:${http} 200`)
+    expect(out.unlisted).toBe('403') // the proxy's answer to CONNECT
+    expect(out.direct).toBe('000')
+    // At the end of the session the user sees the denial and the one flag that would allow it.
+    expect(result.stderr).toContain(`denied other.test:${tls}`)
+    expect(result.stderr).toContain(`wrapix --allow other.test:${tls}`)
+
+    const [files] = await recordFiles(project.dir)
+    const events = (await readFile(files!.audit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as AuditEvent)
+    expect(events.map((e) => [e.kind, e.host, e.port, e.decision])).toEqual([
+      ['connect', 'api.test', tls, 'allow'],
+      ['http', 'api.test', http, 'allow'],
+      ['connect', 'other.test', tls, 'deny'],
+    ])
+    expect(events[0]).toMatchObject({ address, rule: `api.test:${tls}`, source: '--allow' })
+    expect(events[0]!.bytesDown).toBeGreaterThan(0) // the TLS handshake and answer came back through the tunnel
+    expect(events[2]).toMatchObject({ address: null, allowArg: `other.test:${tls}` })
+
+    const record = JSON.parse(await readFile(files!.record, 'utf8'))
+    expect(record.policy.mode).toBe('limit')
+    expect(record.network).toMatchObject({ allowed: 2, denied: 1, deniedHosts: [{ host: 'other.test', port: tls, count: 1 }] })
+
+    // The same session through the read-side commands.
+    const policyLog = await runWrapix(['policy', 'log', '--json'], { home, cwd: project.dir })
+    expect(policyLog.exitCode, policyLog.stderr).toBe(0)
+    expect((JSON.parse(policyLog.stdout) as AuditEvent[]).map((e) => e.decision)).toEqual(['allow', 'allow', 'deny'])
+    const policyText = await runWrapix(['policy', 'log'], { home, cwd: project.dir })
+    expect(policyText.stdout).toContain('2 allowed, 1 denied')
+    const ls = await runWrapix(['log', 'ls', '--json', '-C', project.dir], { home })
+    expect(JSON.parse(ls.stdout)).toEqual([expect.objectContaining({ id: record.id, exitCode: 0, denied: 1 })])
+    const show = await runWrapix(['log', 'show', 'latest', '--json', '-C', project.dir], { home })
+    expect(JSON.parse(show.stdout)).toMatchObject({ id: record.id, network: { allowed: 2, denied: 1 } })
+  })
+})

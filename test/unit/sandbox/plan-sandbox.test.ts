@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest'
+import { planSandbox } from '../../../src/sandbox/plan-sandbox.js'
+import { planUser } from '../../../src/sandbox/user.js'
+import { thrownBy } from '../helpers/errors.js'
+import { aHost, aRootHost } from '../helpers/host.js'
+import { aPlanInput, PROJECT } from '../helpers/plan.js'
+import { aFile, aMount, aSettings, aSymlink, dirs, sourced } from '../helpers/settings.js'
+
+const binds = (plan: ReturnType<typeof planSandbox>) => plan.mounts.flatMap((m) => (m.kind === 'bind' ? [[m.source, m.dest, m.readOnly ? 'ro' : 'rw']] : []))
+
+describe('planSandbox: the project', () => {
+  it('mounts the project read-write at /workspace and its .wrapix read-only', () => {
+    const plan = planSandbox(aPlanInput())
+    expect(plan.workspace).toBe(PROJECT)
+    expect(plan.workdir).toBe('/workspace')
+    expect(binds(plan).slice(0, 2)).toEqual([
+      [PROJECT, '/workspace', 'rw'],
+      [`${PROJECT}/.wrapix`, '/workspace/.wrapix', 'ro'],
+    ])
+  })
+
+  it('uses the real path of a project reached through a symlink', () => {
+    const plan = planSandbox(aPlanInput({ workspace: { path: '/home/ada/app', explicit: false }, pathFacts: dirs(['/home/ada/app', PROJECT]) }))
+    expect(plan.workspace).toBe(PROJECT)
+  })
+
+  it('refuses the home directory as the project unless DIR names it', () => {
+    const input = aPlanInput({ workspace: { path: '/home/ada', explicit: false }, pathFacts: dirs('/home/ada') })
+    const err = thrownBy(() => planSandbox(input))
+    expect(err.kind).toBe('policy')
+    expect(err.message).toBe('refusing to use /home/ada as the project: it holds your whole home directory')
+    expect(err.hint).toContain('wrapix run /home/ada')
+    expect(planSandbox({ ...input, workspace: { path: '/home/ada', explicit: true } }).workspace).toBe('/home/ada')
+  })
+
+  it('refuses / as the project unless named', () => {
+    expect(thrownBy(() => planSandbox(aPlanInput({ workspace: { path: '/', explicit: false }, pathFacts: dirs('/') }))).message).toMatch(/whole host filesystem/)
+  })
+
+  it('refuses a project that does not exist or is a file', () => {
+    expect(thrownBy(() => planSandbox(aPlanInput({ pathFacts: {} }))).message).toBe(`project directory ${PROJECT} does not exist`)
+    expect(thrownBy(() => planSandbox(aPlanInput({ pathFacts: { [PROJECT]: aFile(PROJECT) } }))).kind).toBe('usage')
+  })
+
+  it('refuses a project path with a comma', () => {
+    expect(thrownBy(() => planSandbox(aPlanInput({ workspace: { path: '/srv/a,b', explicit: true }, pathFacts: dirs('/srv/a,b') }))).message).toBe('project directory /srv/a,b contains a comma')
+  })
+
+  it('refuses a .wrapix that is a symlink (records must stay in the project)', () => {
+    const err = thrownBy(() => planSandbox(aPlanInput({ pathFacts: { ...dirs(PROJECT), [`${PROJECT}/.wrapix`]: aSymlink('/home/ada/.config') } })))
+    expect(err.kind).toBe('policy')
+    expect(err.message).toBe(`${PROJECT}/.wrapix is a symbolic link`)
+  })
+
+  it('binds .git/hooks and .git/config read-only over the writable project', () => {
+    const facts = { ...dirs(PROJECT, `${PROJECT}/.git/hooks`), [`${PROJECT}/.git/config`]: aFile(`${PROJECT}/.git/config`) }
+    expect(binds(planSandbox(aPlanInput({ pathFacts: facts })))).toEqual(
+      expect.arrayContaining([
+        [`${PROJECT}/.git/hooks`, '/workspace/.git/hooks', 'ro'],
+        [`${PROJECT}/.git/config`, '/workspace/.git/config', 'ro'],
+      ]),
+    )
+  })
+
+  it('does not bind .git/hooks when it is a symlink (its target is outside the check)', () => {
+    const facts = { ...dirs(PROJECT), [`${PROJECT}/.git/hooks`]: aSymlink('/etc') }
+    expect(binds(planSandbox(aPlanInput({ pathFacts: facts }))).map(([, dest]) => dest)).not.toContain('/workspace/.git/hooks')
+  })
+})
+
+describe('planSandbox: user, mounts, limits, command', () => {
+  it('maps a rootless user with keep-id, so project files stay theirs', () => {
+    expect(planSandbox(aPlanInput()).user).toEqual({ uid: 1000, gid: 1000, name: 'wrapix', home: '/home/wrapix', userns: { kind: 'keep-id' } })
+  })
+
+  it('runs as root without a user namespace when invoked as root', () => {
+    expect(planUser(aRootHost())).toEqual({ uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host' } })
+  })
+
+  it('gives the sandbox a tmpfs home and the session files read-only', () => {
+    const plan = planSandbox(aPlanInput())
+    expect(plan.mounts).toContainEqual({ kind: 'tmpfs', dest: '/home/wrapix' })
+    expect(binds(plan)).toContainEqual(['/run/user/1000/wrapix/a1b2c3d4e5f6/files', '/etc/wrapix', 'ro'])
+    expect(plan.files.map((f) => f.dest)).toContain('/etc/wrapix/session/entry.sh')
+  })
+
+  it('adds profile mounts after checking them', () => {
+    const settings = aSettings({ mounts: [aMount({ source: '~/.cache/uv', dest: '/home/wrapix/.cache/uv', mode: 'rw', optional: true }), aMount({ source: '~/.cargo', dest: '/c', optional: true })] })
+    const plan = planSandbox(aPlanInput({ settings, pathFacts: dirs(PROJECT, '/home/ada/.cache/uv') }))
+    expect(binds(plan)).toContainEqual(['/home/ada/.cache/uv', '/home/wrapix/.cache/uv', 'rw'])
+    expect(binds(plan).map(([, dest]) => dest)).not.toContain('/c')
+  })
+
+  it('adds writableDirs from the profile as tmpfs', () => {
+    const plan = planSandbox(aPlanInput({ profile: { ...aPlanInput().profile, profile: { ...aPlanInput().profile.profile, writableDirs: ['/var/cache/x'] } } }))
+    expect(plan.mounts).toContainEqual({ kind: 'tmpfs', dest: '/var/cache/x' })
+  })
+
+  it('carries the resolved limits', () => {
+    const plan = planSandbox(aPlanInput({ settings: aSettings({ cpus: sourced(1.5, 'flag'), memoryMb: sourced(512, 'flag'), pidsLimit: sourced(100, 'flag') }) }))
+    expect(plan.limits).toEqual({ cpus: 1.5, memoryMb: 512, pids: 100 })
+  })
+
+  it('runs the command through the entrypoint; shell mode runs bash; agent mode runs the agent', () => {
+    expect(planSandbox(aPlanInput({ command: ['make', 'test'] })).command).toEqual(['/bin/sh', '/etc/wrapix/session/entry.sh', 'make', 'test'])
+    const shell = planSandbox(aPlanInput({ command: null, shell: true }))
+    expect([shell.mode, shell.command.slice(2)]).toEqual(['shell', ['bash', '-l']])
+    const agent = planSandbox(aPlanInput({ command: null, agentSessionId: '0b4e' }))
+    expect(agent.mode).toBe('agent')
+    expect(agent.command.slice(2, 6)).toEqual(['claude', '--dangerously-skip-permissions', '--session-id', '0b4e'])
+    expect(agent.agentSessionId).toBe('0b4e')
+  })
+
+  it('refuses an empty command after --', () => {
+    expect(thrownBy(() => planSandbox(aPlanInput({ command: [] }))).message).toBe('the command after -- is empty')
+  })
+
+  it('sets IS_SANDBOX and the session id, and labels the container', () => {
+    const plan = planSandbox(aPlanInput({ launcherPid: 4242 }))
+    expect(plan.env).toMatchObject({ IS_SANDBOX: '1', WRAPIX_SESSION_ID: 'a1b2c3d4e5f6' })
+    expect(plan.containerName).toBe('wrapix-a1b2c3d4e5f6')
+    expect(plan.labels).toEqual({ 'wrapix.managed': 'true', 'wrapix.session': 'a1b2c3d4e5f6', 'wrapix.workspace': PROJECT, 'wrapix.pid': '4242' })
+  })
+
+  it('holds no secret value and round-trips through JSON', () => {
+    const settings = aSettings({ env: { TOKEN: sourced('sk-ant-api03-flagvalue', 'flag') } })
+    const plan = planSandbox(aPlanInput({ settings, flagEnvNames: ['TOKEN'], hostEnv: { ANTHROPIC_API_KEY: 'sk-ant-api03-hostvalue' } }))
+    const json = JSON.stringify(plan)
+    expect(json).not.toContain('flagvalue')
+    expect(json).not.toContain('hostvalue')
+    expect(plan.secretNames).toEqual(['ANTHROPIC_API_KEY', 'TOKEN'])
+    expect(JSON.parse(json)).toEqual(plan)
+  })
+})
+
+describe('planSandbox: network prerequisites', () => {
+  it('limit mode needs root for the network namespace', () => {
+    const err = thrownBy(() => planSandbox(aPlanInput({ settings: aSettings({ networkMode: sourced('limit') }) })))
+    expect(err.kind).toBe('host')
+    expect(err.hint).toContain('--network none')
+  })
+
+  it('limit mode as root needs ip and socat, naming the packages', () => {
+    const host = aRootHost({ tools: { ip: null, socat: null } })
+    const err = thrownBy(() => planSandbox(aPlanInput({ host, settings: aSettings({ networkMode: sourced('limit') }), pathFacts: dirs(PROJECT) })))
+    expect(err.message).toBe('network mode "limit" needs ip (package iproute2) and socat (package socat)')
+    expect(err.hint).toContain('sudo apt install iproute2 socat')
+  })
+
+  it('limit mode sets the proxy variables', () => {
+    const plan = planSandbox(aPlanInput({ host: aRootHost(), settings: aSettings({ networkMode: sourced('limit') }) }))
+    expect(plan.network).toEqual({ mode: 'limit', proxyPort: 3128 })
+    expect(plan.env.HTTPS_PROXY).toBe('http://127.0.0.1:3128')
+  })
+
+  it('none mode needs neither root nor tools', () => {
+    expect(planSandbox(aPlanInput({ host: aHost({ tools: { ip: null, socat: null } }) })).network.mode).toBe('none')
+  })
+})
+
+describe('planSandbox: boundary', () => {
+  it('stops before anything else when the boundary is unavailable', () => {
+    const host = aHost({ kvm: { usable: false, reason: 'no /dev/kvm' } })
+    expect(thrownBy(() => planSandbox(aPlanInput({ host, settings: aSettings({ boundary: sourced('microvm') }) }))).message).toMatch(/^the microvm boundary needs a usable \/dev\/kvm/)
+  })
+
+  it('plans Apple container on macOS', () => {
+    const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', user: { home: '/Users/ada' } })
+    const plan = planSandbox(aPlanInput({ host: mac, workspace: { path: '/Users/ada/app', explicit: false }, pathFacts: dirs('/Users/ada/app') }))
+    expect([plan.backend, plan.boundary]).toEqual(['apple-container', 'microvm'])
+  })
+})
