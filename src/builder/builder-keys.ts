@@ -3,7 +3,7 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { WrapixError } from '../errors.js'
-import { writeFileAtomic } from '../keys/atomic-write.js'
+import { writeFileAtomic } from '../fs/atomic-write.js'
 import { generateKeyPair, type KeyPair } from '../keys/key-pair.js'
 import { type BuilderPaths, type BuilderSettings, builderPaths } from './builder-settings.js'
 

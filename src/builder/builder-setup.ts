@@ -2,7 +2,7 @@
 // Text is built purely; applying an action rewrites only wrapix's own marked block in a file.
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { writeFileAtomic } from '../keys/atomic-write.js'
+import { writeFileAtomic } from '../fs/atomic-write.js'
 import { BUILDER_USER } from './builder-image.js'
 import type { BuilderRecord } from './builder-keys.js'
 import { type BuilderSettings, builderPaths } from './builder-settings.js'

@@ -9,7 +9,7 @@ import { projectConfigFile, projectLogDir, projectProfilesDir, wrapixPaths } fro
 import { BUILTIN_PROFILES_DIR, loadProfile } from '../config/profiles.js'
 import { resolveProfileName } from '../config/resolve.js'
 import { emptyFlags } from '../config/settings.js'
-import { writeFileAtomic } from '../session/atomic-write.js'
+import { writeFileAtomic } from '../fs/atomic-write.js'
 import { addApprovedPolicy } from '../network/approve-policy.js'
 import { findAuditFile, readAuditEvents } from '../network/audit-files.js'
 import type { AuditEvent } from '../network/audit-log.js'

@@ -2,7 +2,7 @@
 import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
-import { writeFileAtomic } from './atomic-write.js'
+import { writeFileAtomic } from '../fs/atomic-write.js'
 import type { KeyPair } from './key-pair.js'
 import { type KeyRecord, KeyRecordSchema } from './key-record.js'
 

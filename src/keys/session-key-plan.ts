@@ -82,7 +82,8 @@ export function sessionSshConfig(opts: Pick<SessionKeyPlanOptions, 'proxyCommand
     '  BatchMode yes',
     '  PasswordAuthentication no',
     '  KbdInteractiveAuthentication no',
-    ...(opts.proxyCommand ? [`  ProxyCommand ${opts.proxyCommand}`] : []),
+    // Every host goes through the proxy, not only the deploy key's: this file replaces the proxy-only one.
+    ...(opts.proxyCommand ? ['', 'Host *', `  ProxyCommand ${opts.proxyCommand}`] : []),
     '',
   ].join('\n')
 }

@@ -2,7 +2,7 @@
 // writes it atomically under the name reserved at start. Shared by a normal finish and by recovery.
 import { stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createFileAtomic } from './atomic-write.js'
+import { createFileAtomic } from '../fs/atomic-write.js'
 import { diffStatSince, probeGit } from './git-state.js'
 import type { JournalEntry } from './journal.js'
 import { removeJournal } from './journal.js'

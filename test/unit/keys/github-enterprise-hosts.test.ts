@@ -88,4 +88,13 @@ describe('sshHostOptions in the session ssh setup', () => {
   it('with no configured hosts, is exactly GitHub’s', () => {
     expect(sshHostOptions([])).toEqual({ hosts: ['github.com', 'ssh.github.com'], extraKnownHosts: [] })
   })
+
+  it('in limit mode sends every host through the proxy, with the deploy key only for the listed ones', () => {
+    const parts = sessionKeyPlanParts(keys, { gitSign: false, ...sshHostOptions([]), proxyCommand: 'nc -X connect -x 127.0.0.1:3128 %h %p' })
+    const lines = file(parts, '/etc/wrapix/ssh/config').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+    const blocks = lines.join('\n').split(/\n(?=Host )/).map((b) => b.split('\n'))
+    expect(blocks.map((b) => b[0])).toEqual(['Host github.com ssh.github.com', 'Host *'])
+    expect(blocks[0]).toContain('IdentityFile /etc/wrapix/keys/deploy_key')
+    expect(blocks[1]).toEqual(['Host *', 'ProxyCommand nc -X connect -x 127.0.0.1:3128 %h %p'])
+  })
 })

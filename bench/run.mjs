@@ -1,0 +1,217 @@
+// `npm run bench`: every wrapix benchmark in one run, each against a baseline measured in the same run,
+// printed as a table (PASS/FAIL against its target) and written to bench/results.json (gitignored).
+// Needs `npm run build` first (npm run bench does it). Real podman and the local base image for the launch rows.
+// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const WRAPIX = join(ROOT, 'bin', 'wrapix.js')
+const BASE_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
+const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 12))
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null
+const wanted = (name) => !ONLY || ONLY.has(name)
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
+const log = (message) => process.stderr.write(`bench: ${message}\n`)
+
+/** Wall time of one process from spawn to exit (ms); throws when it fails. */
+function timeProcess(file, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      const ms = performance.now() - t0
+      if (code === 0) resolve(ms)
+      else reject(new Error(`${file} ${args.slice(0, 6).join(' ')} … exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`))
+    })
+  })
+}
+
+/** Alternating pairs (order flipped every pair so neither side always runs warm); returns both samples. */
+async function alternate(pairs, a, b, warmup = 2) {
+  for (let i = 0; i < warmup; i++) await a(), await b()
+  const xs = []
+  const ys = []
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) xs.push(await a()), ys.push(await b())
+    else ys.push(await b()), xs.push(await a())
+  }
+  return { xs, ys }
+}
+
+function ratioRow({ name, xs, ys, baseline, target, unit = 'ms' }) {
+  const m = median(xs)
+  const base = median(ys)
+  const ratio = m / base
+  const pairRatios = xs.map((x, i) => x / ys[i])
+  return {
+    name,
+    value: round(m),
+    baseline: round(base),
+    baselineName: baseline,
+    unit,
+    ratio: round(ratio, 3),
+    medianPairRatio: round(median(pairRatios), 3),
+    target: `ratio <= ${target}`,
+    pass: ratio <= target,
+    samples: { wrapix: xs.map((x) => round(x)), baseline: ys.map((y) => round(y)) },
+  }
+}
+
+const skipped = (name, reason) => ({ name, skipped: reason })
+
+function podmanUsable() {
+  const r = spawnSync('podman', ['image', 'exists', BASE_IMAGE], { stdio: 'ignore' })
+  if (r.error) return 'podman is not installed'
+  return r.status === 0 ? null : `the base image ${BASE_IMAGE} is missing (build it with: npm run test:setup)`
+}
+
+/** A throwaway git project and HOME, so the user's own config and keys play no part. */
+function scratch() {
+  const dir = mkdtempSync(join(tmpdir(), 'wrapix-bench-'))
+  const project = join(dir, 'project')
+  const home = join(dir, 'home')
+  mkdirSync(project)
+  mkdirSync(join(home, '.config'), { recursive: true })
+  writeFileSync(join(project, 'README.md'), '# bench\n')
+  const git = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd: project, stdio: 'ignore' })
+  git('init', '-q')
+  git('add', '.')
+  git('commit', '-qm', 'bench')
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache') }
+  for (const name of Object.keys(env)) if (name.startsWith('WRAPIX_')) delete env[name]
+  return { dir, project, env }
+}
+
+// 1. Launch overhead: wrapix start-to-exit for `true` vs podman running the exact argv wrapix prints.
+async function benchLaunch() {
+  const missing = podmanUsable()
+  if (missing) return skipped('launch overhead (container, network none)', missing)
+  const s = scratch()
+  try {
+    const flags = ['--boundary', 'container', '--network', 'none', '--image', BASE_IMAGE]
+    const dry = JSON.parse(execFileSync(process.execPath, [WRAPIX, '--json', ...flags, '--dry-run', '--', 'true'], { cwd: s.project, env: s.env, encoding: 'utf8' }))
+    // The raw run gets what wrapix's launch writes before podman starts (session files, .wrapix/log), then
+    // the same argv with its own files dir and container name; wrapix-only work (record, git, setpriv) is the overhead.
+    const files = join(s.dir, 'files')
+    for (const file of dry.plan.files) {
+      const path = join(files, relative('/etc/wrapix', file.dest))
+      mkdirSync(dirname(path), { recursive: true })
+      writeFileSync(path, file.content)
+      chmodSync(path, file.mode)
+    }
+    mkdirSync(join(s.project, '.wrapix', 'log'), { recursive: true })
+    const baseArgv = dry.argv.slice(1).map((arg) => arg.replace(`source=${dry.plan.filesDir},`, `source=${files},`))
+    let n = 0
+    const raw = () => {
+      const name = `wrapix-bench-${process.pid}-${n++}`
+      const argv = baseArgv.map((arg) => (arg === dry.plan.containerName ? name : arg))
+      return timeProcess('podman', argv, { cwd: s.project, env: s.env })
+    }
+    const wrapix = () => timeProcess(process.execPath, [WRAPIX, ...flags, '--', 'true'], { cwd: s.project, env: s.env })
+    log(`launch: ${PAIRS} pairs of wrapix vs raw podman (${dry.argv.length - 1} podman arguments)`)
+    const { xs, ys } = await alternate(PAIRS, wrapix, raw)
+    return ratioRow({ name: 'launch overhead (container, network none)', xs, ys, baseline: 'podman run (same argv)', target: 1.15 })
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true })
+  }
+}
+
+// 2. `wrapix --version` vs `node -e 0`.
+async function benchVersion() {
+  log('version: 20 pairs of wrapix --version vs node -e 0')
+  const { xs, ys } = await alternate(20, () => timeProcess(process.execPath, [WRAPIX, '--version']), () => timeProcess(process.execPath, ['-e', '0']), 3)
+  return ratioRow({ name: 'wrapix --version', xs, ys, baseline: 'node -e 0', target: 2 })
+}
+
+// 3. Image cache hit: start to `podman run`, when the profile image exists (bench/image-cache-hit.mjs).
+async function benchImageCacheHit() {
+  const name = 'image cache hit: start → podman run'
+  const missing = podmanUsable()
+  if (missing) return skipped(name, missing)
+  const s = scratch()
+  try {
+    const dry = JSON.parse(execFileSync(process.execPath, [WRAPIX, '--json', '--boundary', 'container', '--network', 'none', '--dry-run', '--', 'true'], { cwd: s.project, env: s.env, encoding: 'utf8' }))
+    // Never start a build from the bench: another engineer may be building profile images.
+    if (spawnSync('podman', ['image', 'exists', dry.plan.image]).status !== 0) {
+      return skipped(name, `the base profile image ${dry.plan.image} is not built yet (build it with: wrapix image build base)`)
+    }
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true })
+  }
+  log('image cache hit: bench/image-cache-hit.mjs')
+  const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'image-cache-hit.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const r = JSON.parse(out.trim().split('\n').at(-1))
+  if (r.startToRuntimeMedianMs === null) return skipped(name, 'wrapix never invoked podman run (see the output above)')
+  return { name, value: r.startToRuntimeMedianMs, unit: 'ms', baselineName: `ensureImage() alone: ${r.ensureImageHitMedianMs} ms`, target: `<= ${r.targetMs} ms`, pass: r.startToRuntimeMedianMs <= r.targetMs, detail: r }
+}
+
+// 4. The network proxy (bench/proxy.mjs): time to first byte and throughput, direct vs through the proxy.
+async function benchProxy() {
+  log('proxy: bench/proxy.mjs')
+  const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'proxy.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_ROUNDS: process.env.BENCH_PROXY_ROUNDS ?? '200' } })
+  const r = JSON.parse(out.trim().split('\n').at(-1))
+  return [
+    { name: 'proxy: HTTPS time to first byte', value: r.ttfbMs.proxy, baseline: r.ttfbMs.direct, baselineName: 'direct connection', unit: 'ms', ratio: r.latencyRatio, target: 'ratio <= 1.2', pass: r.latencyRatio <= 1.2, detail: r },
+    { name: 'proxy: throughput (100 MB)', value: r.throughputMBps.proxy, baseline: r.throughputMBps.direct, baselineName: 'direct connection', unit: 'MB/s', ratio: r.throughputRatio, target: 'ratio >= 0.8', pass: r.throughputRatio >= 0.8, detail: r },
+  ]
+}
+
+// 5. Transcript summary of 50 MB (bench/transcript.mjs).
+async function benchTranscriptRow() {
+  log('transcript: bench/transcript.mjs')
+  const { benchTranscript, TARGETS } = await import('./transcript.mjs')
+  const r = benchTranscript()
+  return { name: r.name, value: r.ms, unit: 'ms', baselineName: `peak RSS ${r.peakRssMb} MB`, target: `<= ${TARGETS.ms} ms, <= ${TARGETS.peakRssMb} MB`, pass: r.ok, detail: r }
+}
+
+const BENCHES = [
+  ['launch', benchLaunch],
+  ['version', benchVersion],
+  ['image', benchImageCacheHit],
+  ['proxy', benchProxy],
+  ['transcript', benchTranscriptRow],
+]
+
+const rows = []
+for (const [key, bench] of BENCHES) {
+  if (!wanted(key)) continue
+  globalThis.gc?.()
+  try {
+    rows.push(...[await bench()].flat())
+  } catch (err) {
+    rows.push({ name: key, error: err instanceof Error ? err.message : String(err), pass: false })
+  }
+}
+
+const cell = (row) => {
+  if (row.skipped) return ['', '', '', 'SKIP']
+  if (row.error) return ['', '', '', 'ERROR']
+  const base = row.baseline !== undefined ? `${row.baseline} ${row.unit} (${row.baselineName})` : (row.baselineName ?? '')
+  return [`${row.value} ${row.unit}`, base, row.ratio !== undefined ? `${row.ratio}×` : '', row.pass ? 'PASS' : 'FAIL']
+}
+const table = [['benchmark', 'wrapix', 'baseline', 'ratio', 'target', 'result'], ...rows.map((r) => { const [v, b, ratio, result] = cell(r); return [r.name, v, b, ratio, r.target ?? '', result] })]
+const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)))
+process.stdout.write(`\n${table.map((line) => line.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n')}\n`)
+for (const r of rows) {
+  if (r.skipped) process.stdout.write(`  skipped ${r.name}: ${r.skipped}\n`)
+  if (r.error) process.stdout.write(`  error in ${r.name}: ${r.error}\n`)
+}
+
+const results = { date: new Date().toISOString(), node: process.version, host: { cpus: (await import('node:os')).availableParallelism(), load: (await import('node:os')).loadavg().map((x) => round(x, 2)) }, rows }
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+process.stdout.write(`\nwritten: bench/results.json\n`)
+if (rows.some((r) => r.error || r.pass === false)) process.exitCode = 1
