@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type IsolatedHome, isolatedHome, REPO_ROOT, runWrapix } from '../helpers/cli.js'
 import { generateKeyPair } from '../../src/keys/key-pair.js'
+import { type IsolatedHome, isolatedHome, REPO_ROOT, runWrapix } from '../helpers/cli.js'
 import { type GitSshd, startGitSshd } from '../helpers/git-sshd.js'
 import { type MockGithub, startMockGithub } from '../helpers/mock-github.js'
 import { BASE_IMAGE, removeSession, requirePodman, SESSION_LABEL, waitForNoContainers } from '../helpers/podman.js'
@@ -181,6 +181,14 @@ describe.skipIf(!podman)('git push with a deploy key from inside a wrapix sandbo
     expect(out.signed).toBe('0')
     expect((await git(sshd.bareRepo, ['rev-parse', 'main'])).stdout.trim()).toBe(out.head)
     expect((await verifyCommit(out.head!, keys.demo.signing)).exitCode).not.toBe(0)
+  })
+
+  it('sends ssh to a host without a deploy key through the proxy too (no key offered, so refused by the server)', async () => {
+    const r = await inSandbox(repos.demo, 'container',
+      `git ls-remote ssh://${sshd.user}@127.0.0.1:${sshd.port}/x.git >/dev/null 2>ls.err; echo "ls=$?"; cat ls.err >&2`)
+    expect(fields(r.stdout).ls).not.toBe('0')
+    expect(r.decisions).toContainEqual(expect.objectContaining({ host: '127.0.0.1', port: sshd.port, decision: 'allow' }))
+    expect(r.stderr).not.toContain('Connection refused')
   })
 
   it('is refused by the network policy when the git server is not allowed', async () => {
