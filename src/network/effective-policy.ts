@@ -1,5 +1,4 @@
 // The effective network policy of a session: built-in + profile + user + project (narrow only) + flags (pure).
-import { createHash } from 'node:crypto'
 import { WrapixError } from '../errors.js'
 import { contentHash } from '../config/resolve.js'
 import type { Config, Profile } from '../config/schema.js'

@@ -1,12 +1,12 @@
 // Owners of session namespaces, and removal of what a killed wrapix left behind (namespace, veth, nft table).
 // A SIGKILLed wrapix cannot tear its network down; the next session start does, cheaply: one readdir of
 // /run/netns and one small file per wrapix namespace, and `ip`/`nft` only for the dead ones.
-import { readFileSync } from 'node:fs'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { deleteNetns } from './netns.js'
 import { sessionEgressNames } from './open-egress.js'
+import { processOwnerAlive, processStartTicks } from '../host/process-owner.js'
 
 /** Where `ip netns add` puts its namespaces. */
 export const NETNS_DIR = '/run/netns'
@@ -25,25 +25,7 @@ export interface StaleNetworkDirs {
   readonly ownerDir?: string
 }
 
-/** Start time of a process in clock ticks since boot, or null when it is gone (or there is no /proc). */
-export function processStartTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null // the name (field 2) may hold spaces
-  } catch {
-    return null
-  }
-}
-
-export function ownerAlive(owner: NetnsOwner): boolean {
-  try {
-    process.kill(owner.pid, 0)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
-  const now = processStartTicks(owner.pid)
-  return owner.startTicks === null || now === null || now === owner.startTicks
-}
+export const ownerAlive = (owner: NetnsOwner): boolean => processOwnerAlive(owner)
 
 /**
  * Written before the namespace exists, so a namespace without an owner file is never one of ours in flight.

@@ -1,6 +1,5 @@
 // Journal entries of running sessions (`.wrapix/log/.journal/<id>.json`): written at start, removed
 // when the record is written. An entry whose wrapix process is gone marks a session to recover.
-import { readFileSync } from 'node:fs'
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
@@ -8,6 +7,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js'
 import type { GitProbe } from './git-state.js'
 import { journalDir, journalPath } from './log-paths.js'
 import type { SessionMode } from './record-schema.js'
+import { processOwnerAlive } from '../host/process-owner.js'
 
 export interface JournalEntry {
   journalVersion: 1
@@ -62,26 +62,6 @@ export async function readJournals(workspace: string): Promise<{ path: string; e
   return out
 }
 
-/** Start time of a process in clock ticks since boot, from /proc; null where there is no /proc. */
-export function processStartTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return fields[19] ?? null // field 22 overall
-  } catch {
-    return null
-  }
-}
-
 /** Whether the wrapix process that wrote `entry` is still running. */
-export function journalOwnerAlive(entry: Pick<JournalEntry, 'pid' | 'pidStartTicks'>): boolean {
-  try {
-    process.kill(entry.pid, 0)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
-  if (entry.pidStartTicks === null) return true
-  const now = processStartTicks(entry.pid)
-  return now === null || now === entry.pidStartTicks
-}
+export const journalOwnerAlive = (entry: Pick<JournalEntry, 'pid' | 'pidStartTicks'>): boolean =>
+  processOwnerAlive({ pid: entry.pid, startTicks: entry.pidStartTicks })

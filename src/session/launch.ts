@@ -6,6 +6,7 @@ import { podmanArgv } from '../runtime/podman.js'
 import { runPodman } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
+import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
 
 export interface LaunchHooks {
   /** Called once the network is up, with the exact argv about to run (for the session record). */
@@ -46,12 +47,14 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   const { plan, secrets, policy, host } = prepared
   const sessionDir = dirname(plan.filesDir)
   await mkdir(dirname(sessionDir), { recursive: true, mode: 0o755 })
+  await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
   let summary: NetworkSummary | null = null
   let networkFailure: string | null = null
   try {
     await writeSessionFiles(plan)
+    await claimSessionDir(sessionDir)
     // The network's podman options are pure functions of the plan, so this is the argv that runs.
     const argv = podmanArgv(plan)
     const started = await hooks.onStart?.(argv)
