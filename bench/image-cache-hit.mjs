@@ -17,9 +17,10 @@ const dir = mkdtempSync(join(tmpdir(), 'wrapix-bench-image-'))
 const stamp = join(dir, 'run-invoked')
 const shimDir = join(dir, 'bin')
 execFileSync('mkdir', ['-p', shimDir, join(dir, 'project')])
-// `podman [global flags] run …` → note the time and exit; anything else → the real podman.
+// `podman [global flags] run …` → note the time (date, in ns: a node here would add its own start-up) and exit;
+// anything else → the real podman.
 writeFileSync(join(shimDir, 'podman'), `#!/bin/sh
-for a in "$@"; do case "$a" in run) node -e 'require("fs").writeFileSync(process.argv[1], String(performance.timeOrigin + performance.now()))' '${stamp}'; exit 0;; -*) ;; *) break;; esac; done
+for a in "$@"; do case "$a" in run) date +%s%N > '${stamp}'; exit 0;; -*) ;; *) break;; esac; done
 exec '${realPodman}' "$@"
 `)
 chmodSync(join(shimDir, 'podman'), 0o755)
@@ -57,7 +58,7 @@ for (let i = 0; i < ROUNDS; i++) {
     process.stderr.write(`wrapix never invoked podman run; stderr:\n${stderr}\n`)
     break
   }
-  startMs.push(Number(readFileSync(stamp, 'utf8')) - t0)
+  startMs.push(Number(readFileSync(stamp, 'utf8').trim()) / 1e6 - t0)
 }
 rmSync(dir, { recursive: true, force: true })
 

@@ -1,7 +1,8 @@
 // `npm run bench`: every wrapix benchmark in one run, each against a baseline measured in the same run,
 // printed as a table (PASS/FAIL against its target) and written to bench/results.json (gitignored).
 // Needs `npm run build` first (npm run bench does it). Real podman and the local base image for the launch rows.
-// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript.
+// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript, BENCH_STRICT=1
+// (exit 1 when a target is missed).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -214,4 +215,5 @@ for (const r of rows) {
 const results = { date: new Date().toISOString(), node: process.version, host: { cpus: (await import('node:os')).availableParallelism(), load: (await import('node:os')).loadavg().map((x) => round(x, 2)) }, rows }
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 process.stdout.write(`\nwritten: bench/results.json\n`)
-if (rows.some((r) => r.error || r.pass === false)) process.exitCode = 1
+// A crashed benchmark fails the run; a missed target only with BENCH_STRICT=1 (the table is the report).
+if (rows.some((r) => r.error || (process.env.BENCH_STRICT === '1' && r.pass === false))) process.exitCode = 1

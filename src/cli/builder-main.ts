@@ -54,6 +54,7 @@ export function builderProgram(setExit: (code: number) => void): Command {
     .option('--name <name>', 'container name (default wrapix-builder)')
     .option('--base-image <ref>', 'image the builder image is built from (default localhost/wrapix-base:bookworm)')
     .exitOverride()
+    .configureOutput({ outputError: () => {} }) // renderError prints commander's errors as one wrapix line
   const g = (cmd: Command) => cmd.optsWithGlobals<BuilderGlobals>()
 
   program.command('start').description('build the image if needed and start the builder').action(async (_o, cmd: Command) => {

@@ -45,5 +45,5 @@ const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'comman
 /** commander's "error: unknown option '--x'\n(Did you mean --y?)" as one usage line. */
 function usageError(err: CommanderError): WrapixError {
   const message = err.message.replace(/^error: /, '').split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
-  return new WrapixError('usage', message, 'see: wrapix --help (or wrapix COMMAND --help)')
+  return new WrapixError('usage', message, 'add --help to the command to see its options')
 }

@@ -10,7 +10,8 @@ export async function main(args: readonly string[]): Promise<number> {
       .description('create an ed25519 deploy key and signing key for this GitHub repository and register both')
       .option('--json', 'machine-readable output on stdout')
       .option('--verbose', 'show stack traces')
-      .exitOverride(),
+      .exitOverride()
+      .configureOutput({ outputError: () => {} }), // renderError prints commander's errors as one wrapix line
   ).action(async (name: string | undefined, flags: SetupFlags & GlobalOptions) => {
     await setupAction(name, flags, flags)
   })
