@@ -17,8 +17,10 @@ fi
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  step 'npm ci'
-  npm ci --no-audit --no-fund
+  # npm install, not npm ci: our registry serves only this platform's builds of packages with per-platform
+  # optional dependencies (e.g. rollup's), and npm ci rejects a lock file that lacks the other platforms'.
+  step 'npm install (locked versions)'
+  npm install --no-audit --no-fund
 fi
 
 step 'npm run build'
