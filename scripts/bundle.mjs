@@ -1,6 +1,9 @@
 // Bundles the command-line entry points with esbuild, so start-up loads a few files instead of hundreds
 // (zod, execa, commander … as separate ES modules cost ~300 ms to resolve). Commands stay lazily loaded chunks.
+import { rmSync } from 'node:fs'
 import { build } from 'esbuild'
+
+rmSync('dist/bundle', { recursive: true, force: true }) // chunk names carry hashes: old ones would pile up
 
 await build({
   entryPoints: {

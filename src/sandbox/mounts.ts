@@ -55,7 +55,7 @@ export function checkDest(dest: string, what: string): string {
   const normal = posix.normalize(dest).replace(/(.)\/+$/, '$1')
   if (!posix.isAbsolute(normal) || normal === '/') throw new WrapixError('usage', `${what}: destination "${dest}" must be an absolute path other than /`, 'use e.g. -v ~/data:/data:ro')
   if (normal.includes(',')) throw new WrapixError('usage', `${what}: destination "${dest}" contains a comma`, 'podman cannot mount paths with commas; choose another destination')
-  if (normal === WORKSPACE || normal === SANDBOX_HOME || within(normal, FILES_ROOT) || within(normal, '/proc') || within(normal, '/sys') || within(normal, '/dev')) {
+  if (normal === WORKSPACE || normal === SANDBOX_HOME || within(normal, FILES_ROOT) || within(normal, `${WORKSPACE}/.wrapix`) || within(normal, `${WORKSPACE}/.git`) || within(normal, '/proc') || within(normal, '/sys') || within(normal, '/dev')) {
     throw new WrapixError('usage', `${what}: destination "${dest}" is reserved by wrapix`, 'choose another destination, e.g. /data')
   }
   return normal

@@ -97,6 +97,11 @@ describe('checkDest', () => {
     expect(err.message).toMatch(/is reserved by wrapix$/)
   })
 
+  // A mount over these would hide the read-only protection of the records and the git hooks/config.
+  it.each(['/workspace/.wrapix', '/workspace/.wrapix/log', '/workspace/.git', '/workspace/.git/hooks'])('reserves %s (protected project paths)', (dest) => {
+    expect(thrownBy(() => checkDest(dest, '-v /a:' + dest)).message).toMatch(/is reserved by wrapix$/)
+  })
+
   it.each(['/', 'relative', ''])('refuses %j as a destination', (dest) => {
     expect(thrownBy(() => checkDest(dest, 'm')).message).toBe(`m: destination "${dest}" must be an absolute path other than /`)
   })

@@ -170,3 +170,19 @@ describe('planSandbox: boundary', () => {
     expect([plan.backend, plan.boundary]).toEqual(['apple-container', 'microvm'])
   })
 })
+
+describe('planSandbox: gVisor limits', () => {
+  // gVisor's own threads count toward the pids cgroup: below 256 the sandbox died silently (exit 2, no output).
+  it('refuses a pids limit gVisor cannot start under, and names the minimum', () => {
+    const input = aPlanInput({ settings: aSettings({ boundary: sourced('gvisor'), pidsLimit: sourced(64) }) })
+    const err = thrownBy(() => planSandbox(input))
+    expect(err.kind).toBe('usage')
+    expect(err.message).toBe('--pids-limit 64 is too low for the gvisor boundary')
+    expect(err.hint).toContain('at least 256')
+  })
+
+  it('accepts the same limit under the container boundary', () => {
+    const plan = planSandbox(aPlanInput({ settings: aSettings({ boundary: sourced('container'), pidsLimit: sourced(64) }) }))
+    expect(plan.limits.pids).toBe(64)
+  })
+})
