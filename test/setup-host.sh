@@ -13,7 +13,7 @@ BASE_RECIPE=v2 # bump when build_base_image changes what goes into the rootfs
 BASE_INCLUDE=ca-certificates,curl,git,openssh-client,iproute2,procps,python3-minimal
 PACKAGES=(podman crun conmon golang-github-containers-common netavark aardvark-dns iptables nftables uidmap
   slirp4netns passt fuse-overlayfs catatonit socat debootstrap tmux ca-certificates runsc openssh-server
-  openssh-client iproute2 git)
+  openssh-client iproute2 git nix-bin)
 
 STEP=start
 say() { printf 'setup-host: %-14s %s\n' "$STEP" "$*"; }

@@ -10,7 +10,7 @@ import { launch } from '../session/launch.js'
 import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
-import { startSessionRecord } from '../session/session-record-hooks.js'
+import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
 import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
@@ -31,6 +31,8 @@ export async function runCommand(req: RunRequest): Promise<number> {
   const dryRun = req.raw.dryRun || truthy(env.WRAPIX_DRY_RUN)
   const flags = parseRunFlags(req.raw)
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+  // The record's "before" git probe overlaps the preparation (config, identity, keys, image).
+  const earlyGitProbe = dryRun ? undefined : probeGitEarly(process.cwd(), req.dir)
   const prepared = await preparePlan({
     flags,
     dir: req.dir,
@@ -51,7 +53,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
-  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact)
+  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
     resolve: parseResolveFlags(flags.resolve),

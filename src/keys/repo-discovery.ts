@@ -17,11 +17,14 @@ async function git(cwd: string, args: string[]): Promise<string | null> {
 
 /** The repository `cwd` belongs to, or null when `cwd` is not in a git checkout or has no origin. */
 export async function findRepository(cwd: string): Promise<RepositoryInfo | null> {
-  const topLevel = await git(cwd, ['rev-parse', '--show-toplevel'])
-  if (topLevel === null) return null
-  const commonDir = await git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir'])
-  const remoteUrl = await git(cwd, ['remote', 'get-url', 'origin'])
-  if (commonDir === null || remoteUrl === null || remoteUrl === '') return null
+  // Both at once: launches wait for this. rev-parse prints one line per option, in order.
+  const [dirs, remoteUrl] = await Promise.all([
+    git(cwd, ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir']),
+    git(cwd, ['remote', 'get-url', 'origin']),
+  ])
+  if (dirs === null) return null
+  const [topLevel, commonDir] = dirs.split('\n')
+  if (!topLevel || !commonDir || remoteUrl === null || remoteUrl === '') return null
   return { topLevel, commonDir, remoteUrl, remote: parseRemoteUrl(remoteUrl) }
 }
 

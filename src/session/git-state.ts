@@ -39,14 +39,23 @@ export const EXCLUDED_PATHS = ['.wrapix', '.claude']
 const PATHSPEC = ['--', '.', ...EXCLUDED_PATHS.map((p) => `:(exclude)${p}`)]
 const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
 
-async function git(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; out: string; err: string }> {
-  const r = await execa('git', [...SAFE_CONFIG, ...(await filterOverrides(cwd)), ...args], {
-    cwd,
-    env: { ...BASE_ENV, ...env },
-    reject: false,
-    stripFinalNewline: true,
-  })
-  return { ok: r.exitCode === 0, out: String(r.stdout), err: String(r.stderr) }
+type Git = (args: string[], env?: Record<string, string>) => Promise<{ ok: boolean; out: string; err: string }>
+
+/**
+ * A git runner for one probe or diff: the repo's filter drivers are looked up once here (the sandbox
+ * cannot change them between calls that matter: each call still gets every override found).
+ */
+async function safeGit(cwd: string): Promise<Git> {
+  const overrides = await filterOverrides(cwd)
+  return async (args, env = {}) => {
+    const r = await execa('git', [...SAFE_CONFIG, ...overrides, ...args], {
+      cwd,
+      env: { ...BASE_ENV, ...env },
+      reject: false,
+      stripFinalNewline: true,
+    })
+    return { ok: r.exitCode === 0, out: String(r.stdout), err: String(r.stderr) }
+  }
 }
 
 /** `-c filter.<name>.clean=` etc. for every filter driver the repo's config defines. */
@@ -67,30 +76,42 @@ async function filterOverrides(cwd: string): Promise<string[]> {
 }
 
 export async function probeGit(workspace: string): Promise<GitProbe> {
-  let inside
   try {
-    inside = await git(workspace, ['rev-parse', '--is-inside-work-tree'])
+    return await probeWith(await safeGit(workspace))
   } catch (err) {
     return { available: false, reason: `git could not be run (${(err as Error).message.split('\n')[0]})` }
   }
-  if (!inside.ok || inside.out !== 'true') {
+}
+
+// One `git status` answers all three questions (HEAD, branch, dirty) and fails outside a work tree.
+async function probeWith(git: Git): Promise<GitProbe> {
+  const status = await git(['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=normal', ...PATHSPEC])
+  if (!status.ok) {
     // e.g. "detected dubious ownership": say what git said rather than guess
-    const said = inside.err.split('\n')[0]?.replace(/^fatal: /, '') ?? ''
-    return { available: false, reason: !said || /not a git repository/.test(said) ? 'not a git repository' : `git: ${said}` }
+    const said = status.err.split('\n')[0]?.replace(/^fatal: /, '') ?? ''
+    const notRepo = !said || /not a git repository|must be run in a work tree/.test(said)
+    return { available: false, reason: notRepo ? 'not a git repository' : `git: ${said}` }
   }
-  const [head, branch, status] = await Promise.all([
-    git(workspace, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']),
-    git(workspace, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    git(workspace, ['status', '--porcelain', '-z', '--untracked-files=normal', ...PATHSPEC]),
-  ])
-  return {
-    available: true,
-    snapshot: {
-      head: head.ok && head.out ? head.out : null,
-      branch: branch.ok && branch.out ? branch.out : null,
-      dirty: status.out.length > 0,
-    },
+  return { available: true, snapshot: parseStatusV2(status.out) }
+}
+
+/** Parses `git status --porcelain=v2 --branch -z`: `# branch.oid`/`# branch.head` headers, then one record per change. */
+export function parseStatusV2(out: string): GitSnapshot {
+  let head: string | null = null
+  let branch: string | null = null
+  let dirty = false
+  for (const record of out.split('\0')) {
+    if (!record) continue
+    if (!record.startsWith('# ')) {
+      dirty = true
+      break // headers come first; the rest are changes
+    }
+    const [key, ...rest] = record.slice(2).split(' ')
+    const value = rest.join(' ')
+    if (key === 'branch.oid' && value !== '(initial)') head = value
+    if (key === 'branch.head' && value !== '(detached)') branch = value
   }
+  return { head, branch, dirty }
 }
 
 /**
@@ -99,18 +120,28 @@ export async function probeGit(workspace: string): Promise<GitProbe> {
  * `baseHead` with new files marked intent-to-add, so no blob is written and the real index is untouched.
  */
 export async function diffStatSince(workspace: string, baseHead: string | null): Promise<DiffStat> {
+  return diffWith(await safeGit(workspace), baseHead)
+}
+
+/** The end of a session: the git state after it and the diff stat since `baseHead`, found concurrently. */
+export async function gitAfterAndDiff(workspace: string, baseHead: string | null): Promise<{ after: GitProbe; diff: Promise<DiffStat> }> {
+  const git = await safeGit(workspace)
+  const diff = diffWith(git, baseHead)
+  diff.catch(() => {}) // unhandled when the caller finds `after` unavailable and never awaits it
+  return { after: await probeWith(git), diff }
+}
+
+async function diffWith(git: Git, baseHead: string | null): Promise<DiffStat> {
   const index = join(tmpdir(), `wrapix-git-index-${process.pid}-${randomBytes(4).toString('hex')}`)
   const env = { GIT_INDEX_FILE: index }
   try {
-    const base = baseHead ?? (await git(workspace, ['hash-object', '-t', 'tree', '/dev/null'])).out
-    const read = await git(workspace, baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env)
+    const [base, read] = await Promise.all([
+      baseHead ?? git(['hash-object', '-t', 'tree', '/dev/null']).then((r) => r.out),
+      git(baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env),
+    ])
     if (!read.ok) throw new Error(read.err)
-    await git(workspace, ['add', '--intent-to-add', '--all', ...PATHSPEC], env)
-    const diff = await git(
-      workspace,
-      ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', base, ...PATHSPEC],
-      env,
-    )
+    await git(['add', '--intent-to-add', '--all', ...PATHSPEC], env)
+    const diff = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', base, ...PATHSPEC], env)
     if (!diff.ok) throw new Error(diff.err)
     return parseNumstat(diff.out)
   } finally {

@@ -73,6 +73,9 @@ export function loadProfileFor(name: string, paths: WrapixPaths, workspace: stri
   return profile
 }
 
+/** The workspace a run in `cwd` with DIR operand `dir` uses: its real path when it exists. */
+export const workspaceOf = (cwd: string, dir: string | null): string => pathFact(resolve(cwd, dir ?? '.')).realPath
+
 export async function gitIdentity(cwd: string): Promise<GitIdentity> {
   const r = await execa('git', ['config', '--get-regexp', '^user\\.(name|email)$'], { cwd, reject: false })
   const identity: { name?: string; email?: string } = {}

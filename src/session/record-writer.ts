@@ -3,7 +3,7 @@
 import { stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createFileAtomic } from '../fs/atomic-write.js'
-import { diffStatSince, probeGit } from './git-state.js'
+import { gitAfterAndDiff } from './git-state.js'
 import type { JournalEntry } from './journal.js'
 import { removeJournal } from './journal.js'
 import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX } from './log-paths.js'
@@ -78,9 +78,9 @@ async function gitRecord(workspace: string, entry: JournalEntry, captureAfter: b
     return { available: true, before: before.snapshot, after: null, diff: null, error: 'wrapix died before the session ended' }
   }
   try {
-    const after = await probeGit(workspace)
+    const { after, diff: diffing } = await gitAfterAndDiff(workspace, before.snapshot.head)
     if (!after.available) return { available: true, before: before.snapshot, after: null, diff: null, error: after.reason }
-    const diff = await diffStatSince(workspace, before.snapshot.head)
+    const diff = await diffing
     return { available: true, before: before.snapshot, after: after.snapshot, diff, error: null }
   } catch (err) {
     const message = (err as Error).message.split('\n')[0] ?? 'unknown error'

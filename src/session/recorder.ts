@@ -2,7 +2,7 @@
 // journal entry; `finish` writes the record (git after, diff stat, transcript summary, network summary).
 import { mkdir, writeFile } from 'node:fs/promises'
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
-import { probeGit } from './git-state.js'
+import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
 import { logDir, recordBaseName } from './log-paths.js'
@@ -29,6 +29,8 @@ export interface RecordingOptions {
   policy?: { mode: NetworkMode; digest: string }
   redact: Redact
   now?: () => Date
+  /** The git state before the session, when the caller started probing early; probed here otherwise. */
+  gitBefore?: Promise<GitProbe>
 }
 
 export interface FinishResult {
@@ -52,8 +54,7 @@ const MAX_NAME_ATTEMPTS = 100
 export async function startRecording(opts: RecordingOptions): Promise<Recorder> {
   const now = opts.now ?? (() => new Date())
   const start = now()
-  const gitBefore = await probeGit(opts.workspace)
-  await mkdir(logDir(opts.workspace), { recursive: true })
+  const [gitBefore] = await Promise.all([opts.gitBefore ?? probeGit(opts.workspace), mkdir(logDir(opts.workspace), { recursive: true })])
   const baseName = await reserveBaseName(opts.workspace, start, opts.sessionId)
   const entry: JournalEntry = {
     journalVersion: 1,

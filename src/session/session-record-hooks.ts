@@ -1,8 +1,10 @@
 // Connects a launch to its session record: finalize what killed sessions left, apply retention, record this one.
+import { performance } from 'node:perf_hooks'
 import type { NetworkSummary } from '../network/session-network.js'
+import { probeGit, type GitProbe } from './git-state.js'
 import { applyRetention } from './retention.js'
 import { finalizeStaleSessions } from './finalize-stale.js'
-import type { Prepared } from './prepare.js'
+import { workspaceOf, type Prepared } from './prepare.js'
 import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
 
@@ -11,13 +13,20 @@ export interface SessionRecordHandle {
   finish(result: { exitCode: number | null; network: NetworkSummary | null }): Promise<string>
 }
 
+// Commits made while an image builds belong before the session, not in its diff.
+const EARLY_PROBE_MAX_AGE_MS = 2000
+
 const MODES = { agent: 'interactive', shell: 'shell', command: 'command' } as const
 
-export async function startSessionRecord(prepared: Prepared, argv: string[], redact: Redact): Promise<SessionRecordHandle> {
+/** `gitBefore`: the workspace's git probe, started early (see probeGitEarly) so it overlaps the preparation. */
+export async function startSessionRecord(prepared: Prepared, argv: string[], redact: Redact, gitBefore?: Promise<GitProbe>): Promise<SessionRecordHandle> {
   const { plan, profile, policy, settings } = prepared
+  const before = gitBefore ?? probeGit(plan.workspace)
+  // Retention after recovery: a recovered record past the retention period goes in the same run.
   await finalizeStaleSessions(plan.workspace, redact)
   await applyRetention(plan.workspace, settings.logRetentionDays.value)
   const recorder = await startRecording({
+    gitBefore: before,
     workspace: plan.workspace,
     sessionId: plan.sessionId,
     mode: MODES[plan.mode],
@@ -36,4 +45,16 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
     finish: ({ exitCode, network }) =>
       recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network: { ...network, deniedHosts: network.deniedHosts.map((d) => ({ ...d, allowCommand: d.allowCommand ?? '' })) } } : {}) }),
   }
+}
+
+/**
+ * Starts the "before" git probe of the workspace a run in `cwd` (DIR operand `dir`) uses, so it runs
+ * while the plan is prepared. The workspace is resolved as preparePlan does. Returns undefined once the
+ * probe is older than EARLY_PROBE_MAX_AGE_MS (an image was built meanwhile): the record probes afresh.
+ */
+export function probeGitEarly(cwd: string, dir: string | null): () => Promise<GitProbe> | undefined {
+  const startedAt = performance.now()
+  const probe = probeGit(workspaceOf(cwd, dir))
+  probe.catch(() => {}) // a failed preparation never awaits it
+  return () => (performance.now() - startedAt <= EARLY_PROBE_MAX_AGE_MS ? probe : undefined)
 }
