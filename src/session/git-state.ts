@@ -42,13 +42,15 @@ const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C
 type Git = (args: string[], env?: Record<string, string>) => Promise<{ ok: boolean; out: string; err: string }>
 
 /**
- * A git runner for one probe or diff: the repo's filter drivers are looked up once here (the sandbox
- * cannot change them between calls that matter: each call still gets every override found).
+ * Git runners for one probe or diff. The repo's filter drivers are looked up once (`git`), not per call;
+ * `treeOnly` is for commands that only read trees into an index (no work tree, no filter, no hook) and
+ * need not wait for that lookup.
  */
-async function safeGit(cwd: string): Promise<Git> {
-  const overrides = await filterOverrides(cwd)
-  return async (args, env = {}) => {
-    const r = await execa('git', [...SAFE_CONFIG, ...overrides, ...args], {
+function gitIn(cwd: string): { git: Git; treeOnly: Git } {
+  const overrides = filterOverrides(cwd)
+  overrides.catch(() => {}) // awaited by every `git` call; unhandled only when none is made
+  const run = async (extra: string[], args: string[], env: Record<string, string> = {}) => {
+    const r = await execa('git', [...SAFE_CONFIG, ...extra, ...args], {
       cwd,
       env: { ...BASE_ENV, ...env },
       reject: false,
@@ -56,6 +58,7 @@ async function safeGit(cwd: string): Promise<Git> {
     })
     return { ok: r.exitCode === 0, out: String(r.stdout), err: String(r.stderr) }
   }
+  return { git: async (args, env) => run(await overrides, args, env), treeOnly: (args, env) => run([], args, env) }
 }
 
 /** `-c filter.<name>.clean=` etc. for every filter driver the repo's config defines. */
@@ -77,7 +80,7 @@ async function filterOverrides(cwd: string): Promise<string[]> {
 
 export async function probeGit(workspace: string): Promise<GitProbe> {
   try {
-    return await probeWith(await safeGit(workspace))
+    return await probeWith(gitIn(workspace).git)
   } catch (err) {
     return { available: false, reason: `git could not be run (${(err as Error).message.split('\n')[0]})` }
   }
@@ -120,24 +123,24 @@ export function parseStatusV2(out: string): GitSnapshot {
  * `baseHead` with new files marked intent-to-add, so no blob is written and the real index is untouched.
  */
 export async function diffStatSince(workspace: string, baseHead: string | null): Promise<DiffStat> {
-  return diffWith(await safeGit(workspace), baseHead)
+  return diffWith(gitIn(workspace), baseHead)
 }
 
 /** The end of a session: the git state after it and the diff stat since `baseHead`, found concurrently. */
 export async function gitAfterAndDiff(workspace: string, baseHead: string | null): Promise<{ after: GitProbe; diff: Promise<DiffStat> }> {
-  const git = await safeGit(workspace)
-  const diff = diffWith(git, baseHead)
+  const runners = gitIn(workspace)
+  const diff = diffWith(runners, baseHead)
   diff.catch(() => {}) // unhandled when the caller finds `after` unavailable and never awaits it
-  return { after: await probeWith(git), diff }
+  return { after: await probeWith(runners.git), diff }
 }
 
-async function diffWith(git: Git, baseHead: string | null): Promise<DiffStat> {
+async function diffWith({ git, treeOnly }: { git: Git; treeOnly: Git }, baseHead: string | null): Promise<DiffStat> {
   const index = join(tmpdir(), `wrapix-git-index-${process.pid}-${randomBytes(4).toString('hex')}`)
   const env = { GIT_INDEX_FILE: index }
   try {
     const [base, read] = await Promise.all([
       baseHead ?? git(['hash-object', '-t', 'tree', '/dev/null']).then((r) => r.out),
-      git(baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env),
+      treeOnly(baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env),
     ])
     if (!read.ok) throw new Error(read.err)
     await git(['add', '--intent-to-add', '--all', ...PATHSPEC], env)
