@@ -20,8 +20,4 @@ describe('parseStatusV2', () => {
     expect(parseStatusV2(status('# branch.oid (initial)', '# branch.head main'))).toEqual({ head: null, branch: 'main', dirty: false })
     expect(parseStatusV2(status(`# branch.oid ${OID}`, '# branch.head (detached)'))).toEqual({ head: OID, branch: null, dirty: false })
   })
-
-  it('keeps a branch name with spaces whole', () => {
-    expect(parseStatusV2(status(`# branch.oid ${OID}`, '# branch.head odd name')).branch).toBe('odd name')
-  })
 })
