@@ -80,7 +80,7 @@ export function renderShow({ name, path, record: r }: StoredRecord): string[] {
     `  network   ${r.policy.mode ?? 'unknown'}${r.network ? `: ${r.network.allowed} allowed, ${r.network.denied} denied` : ''}`,
   ]
   for (const d of r.network?.deniedHosts ?? []) {
-    out.push(`    ${chalk.red('denied')} ${d.host}:${d.port} ×${d.count}${d.allowCommand ? chalk.dim(`  allow with: ${d.allowCommand}`) : ''}`)
+    out.push(`    ${chalk.red('denied')} ${d.host}:${d.port} ×${d.count}${chalk.dim(d.allowCommand ? `  allow with: ${d.allowCommand}` : `  ${d.reason}`)}`)
   }
   out.push(...renderGit(r.git), ...renderTranscript(r.transcript), chalk.dim(`record ${name}`))
   return out

@@ -14,6 +14,7 @@ import { probeGitEarly, startSessionRecord } from '../session/session-record-hoo
 import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
+import { formatDenial } from './denials.js'
 
 export interface RunRequest {
   readonly dir: string | null
@@ -62,7 +63,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     onEnd: async (result) => {
       const path = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {
-        warn(redact(`denied ${denied.host}:${denied.port} (${denied.count}×); to allow it: ${denied.allowCommand}`), globals)
+        warn(redact(formatDenial(denied)), globals)
       }
       verbose(`session record: ${path}`, globals)
     },

@@ -25,8 +25,10 @@ export interface DeniedHost {
   readonly host: string
   readonly port: number
   readonly count: number
-  /** The command that would allow it, or null when only removing a deny rule would. */
+  /** The command that would allow it, or null when no rule would (a deny rule, a name that does not resolve). */
   readonly allowCommand: string | null
+  /** Why it was denied (the first denial's reason). */
+  readonly reason: string
 }
 
 export interface AuditCounts {
@@ -39,7 +41,7 @@ export class AuditLog {
   private readonly out: WriteStream
   private allowed = 0
   private denied = 0
-  private readonly deniedByTarget = new Map<string, { host: string; port: number; count: number; allowCommand: string | null }>()
+  private readonly deniedByTarget = new Map<string, { host: string; port: number; count: number; allowCommand: string | null; reason: string }>()
 
   /**
    * `redact` masks secrets: names and URLs come from the sandbox, which holds the session's credentials
@@ -60,7 +62,7 @@ export class AuditLog {
       if (seen) seen.count++
       else {
         const allowCommand = event.allowArg === null ? null : `wrapix --allow ${event.allowArg}`
-        this.deniedByTarget.set(key, { host: event.host, port: event.port, count: 1, allowCommand })
+        this.deniedByTarget.set(key, { host: event.host, port: event.port, count: 1, allowCommand, reason: event.reason })
       }
     }
     this.out.write(`${JSON.stringify(event)}\n`)

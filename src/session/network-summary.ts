@@ -6,8 +6,10 @@ export interface DeniedHost {
   host: string
   port: number
   count: number
-  /** The one command that would allow this host, shown to the user. */
-  allowCommand: string
+  /** The one command that would allow this host, shown to the user; null when no rule would. */
+  allowCommand: string | null
+  /** Why it was denied. */
+  reason: string
 }
 
 export interface NetworkSummary {

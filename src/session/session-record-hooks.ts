@@ -43,7 +43,7 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
   return {
     networkLogPath: recorder.networkLogPath,
     finish: ({ exitCode, network }) =>
-      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network: { ...network, deniedHosts: network.deniedHosts.map((d) => ({ ...d, allowCommand: d.allowCommand ?? '' })) } } : {}) }),
+      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network: { ...network, deniedHosts: [...network.deniedHosts] } } : {}) }),
   }
 }
 

@@ -32,7 +32,7 @@ async function aSession(sessionId: string, startIso: string, exitCode: number | 
   await rec.finish({
     exitCode,
     exitStatus: exitCode === null ? 'unknown' : 'exited',
-    network: { mode: 'limit', policyDigest: 'sha256:p', allowed: 2, denied, deniedHosts: denied ? [{ host: 'evil.example', port: 443, count: denied, allowCommand: 'wrapix policy allow evil.example' }] : [] },
+    network: { mode: 'limit', policyDigest: 'sha256:p', allowed: 2, denied, deniedHosts: denied ? [{ host: 'evil.example', port: 443, count: denied, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }] : [] },
   })
 }
 
@@ -64,7 +64,7 @@ describe('wrapix log', () => {
     stdout = ''
     expect(await main(['log', 'show', 'latest', '-C', ws])).toBe(0)
     expect(stdout).toContain('session bbbb2222-x')
-    expect(stdout).toMatch(/denied evil\.example:443 ×3\s+allow with: wrapix policy allow evil\.example/)
+    expect(stdout).toMatch(/denied evil\.example:443 ×3\s+allow with: wrapix --allow evil\.example:443/)
     stdout = ''
     expect(await main(['log', 'show', 'bbbb', '--json', '-C', ws])).toBe(0)
     expect(JSON.parse(stdout)).toMatchObject({ schemaVersion: 1, id: 'bbbb2222-x', exitCode: 1 })

@@ -20,7 +20,7 @@ const aRecord = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({
   profile: { name: 'base', digest: 'sha256:00' },
   argv: ['podman', 'run', '--rm'],
   policy: { mode: 'limit', digest: 'sha256:11' },
-  network: { allowed: 3, denied: 1, deniedHosts: [{ host: 'evil.example', port: 443, count: 1, allowCommand: 'wrapix allow evil.example' }], decisionsFile: 'x.network.jsonl' },
+  network: { allowed: 3, denied: 1, deniedHosts: [{ host: 'evil.example', port: 443, count: 1, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }], decisionsFile: 'x.network.jsonl' },
   git: { available: false, reason: 'not a git repository' },
   transcript: { available: false, reason: 'a shell session has no agent transcript' },
   host: { pid: 123, finalizedBy: 'session' },
