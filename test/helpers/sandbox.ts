@@ -1,7 +1,8 @@
 // Test helpers that run a command in a real wrapix sandbox (built CLI, real podman) on the boundaries this
 // host can run: the local base image, no network, an isolated HOME, a temp project.
-import { BASE_IMAGE } from './podman.js'
-import { runWrapix, type RunWrapixOptions, type WrapixResult } from './cli.js'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { BASE_IMAGE, removeContainersByLabel } from './podman.js'
+import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type RunWrapixOptions, type TempProject, type WrapixResult } from './cli.js'
 
 /** The boundaries that run for real on our Linux test hosts (krun is argv-tested only: no usable KVM). */
 export const RUNNABLE_BOUNDARIES = ['container', 'gvisor'] as const
@@ -21,4 +22,23 @@ export function runInSandbox(
 ): Promise<WrapixResult> {
   const { flags = [], ...rest } = options
   return runWrapix(['run', projectDir, ...sandboxFlags(boundary), ...flags, '--', ...command], { timeoutMs: 90_000, ...rest })
+}
+
+/**
+ * A fresh temp project and isolated HOME for each test (or, with `'all'`, for the whole describe block), and
+ * afterwards every container started for that project removed, then both directories.
+ */
+export function useSandboxProject(scope: 'each' | 'all' = 'each'): { readonly project: TempProject; readonly home: IsolatedHome } {
+  const ctx = {} as { project: TempProject; home: IsolatedHome }
+  const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll]
+  setUp(async () => {
+    ctx.project = await tempProject()
+    ctx.home = await isolatedHome()
+  })
+  tearDown(async () => {
+    await removeContainersByLabel({ 'wrapix.workspace': ctx.project.dir })
+    await ctx.project.cleanup()
+    await ctx.home.cleanup()
+  })
+  return ctx
 }

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../../src/network/audit-log.js'
-import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject } from '../helpers/cli.js'
+import { runWrapix } from '../helpers/cli.js'
 import { startTargets, type Targets } from '../helpers/network-targets.js'
-import { BASE_IMAGE, removeContainersByLabel, requirePodman } from '../helpers/podman.js'
-import { RUNNABLE_BOUNDARIES } from '../helpers/sandbox.js'
+import { BASE_IMAGE, requirePodman } from '../helpers/podman.js'
+import { RUNNABLE_BOUNDARIES, useSandboxProject } from '../helpers/sandbox.js'
 
 const podman = await requirePodman()
 
@@ -39,17 +39,7 @@ async function recordFiles(dir: string): Promise<{ record: string; audit: string
 }
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s boundary)', (boundary) => {
-  let project: TempProject
-  let home: IsolatedHome
-  beforeAll(async () => {
-    project = await tempProject()
-    home = await isolatedHome()
-  })
-  afterAll(async () => {
-    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
-    await project.cleanup()
-    await home.cleanup()
-  })
+  const sandbox = useSandboxProject('all')
 
   it('reaches allowlisted names, refuses others with 403, reports and audits both', async () => {
     const { tlsPort: tls, httpPort: http, address, dir: certDir } = targets
@@ -61,12 +51,12 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s b
       `echo "direct=$(curl -s -o /dev/null --noproxy '*' --max-time 5 -w '%{http_code}' http://${address}:${http}/)"`,
     ].join('\n')
     const result = await runWrapix([
-      'run', project.dir, '--boundary', boundary, '--image', BASE_IMAGE, '--network', 'limit', '--no-input',
+      'run', sandbox.project.dir, '--boundary', boundary, '--image', BASE_IMAGE, '--network', 'limit', '--no-input',
       '--allow', `api.test:${tls}`, '--allow', `api.test:${http}`, '--resolve', `api.test:${address}`,
       '--resolve', `other.test:${address}`, '--allow', address,
       '-v', `${join(certDir, 'cert.pem')}:/certs/cert.pem:ro`,
       '--', 'sh', '-c', script,
-    ], { home, timeoutMs: 90_000 })
+    ], { home: sandbox.home, timeoutMs: 90_000 })
 
     expect(result.exitCode, result.stderr).toBe(0)
     const out = pairs(result.stdout)
@@ -78,7 +68,7 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s b
     expect(result.stderr).toContain(`denied other.test:${tls}`)
     expect(result.stderr).toContain(`wrapix --allow other.test:${tls}`)
 
-    const [files] = await recordFiles(project.dir)
+    const [files] = await recordFiles(sandbox.project.dir)
     const events = (await readFile(files!.audit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as AuditEvent)
     expect(events.map((e) => [e.kind, e.host, e.port, e.decision])).toEqual([
       ['connect', 'api.test', tls, 'allow'],
@@ -94,14 +84,14 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s b
     expect(record.network).toMatchObject({ allowed: 2, denied: 1, deniedHosts: [{ host: 'other.test', port: tls, count: 1 }] })
 
     // The same session through the read-side commands.
-    const policyLog = await runWrapix(['policy', 'log', '--json'], { home, cwd: project.dir })
+    const policyLog = await runWrapix(['policy', 'log', '--json'], { home: sandbox.home, cwd: sandbox.project.dir })
     expect(policyLog.exitCode, policyLog.stderr).toBe(0)
     expect((JSON.parse(policyLog.stdout) as AuditEvent[]).map((e) => e.decision)).toEqual(['allow', 'allow', 'deny'])
-    const policyText = await runWrapix(['policy', 'log'], { home, cwd: project.dir })
+    const policyText = await runWrapix(['policy', 'log'], { home: sandbox.home, cwd: sandbox.project.dir })
     expect(policyText.stdout).toContain('2 allowed, 1 denied')
-    const ls = await runWrapix(['log', 'ls', '--json', '-C', project.dir], { home })
+    const ls = await runWrapix(['log', 'ls', '--json', '-C', sandbox.project.dir], { home: sandbox.home })
     expect(JSON.parse(ls.stdout)).toEqual([expect.objectContaining({ id: record.id, exitCode: 0, denied: 1 })])
-    const show = await runWrapix(['log', 'show', 'latest', '--json', '-C', project.dir], { home })
+    const show = await runWrapix(['log', 'show', 'latest', '--json', '-C', sandbox.project.dir], { home: sandbox.home })
     expect(JSON.parse(show.stdout)).toMatchObject({ id: record.id, network: { allowed: 2, denied: 1 } })
   })
 })

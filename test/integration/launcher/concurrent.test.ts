@@ -1,9 +1,8 @@
 // Two sessions in one project at the same time: separate containers, separate ids, both finish cleanly.
 import { readFile } from 'node:fs/promises'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isolatedHome, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
-import { removeContainersByLabel, requirePodman, waitForNoContainers } from '../../helpers/podman.js'
-import { RUNNABLE_BOUNDARIES, runInSandbox } from '../../helpers/sandbox.js'
+import { describe, expect, it } from 'vitest'
+import { requirePodman, waitForNoContainers } from '../../helpers/podman.js'
+import { RUNNABLE_BOUNDARIES, runInSandbox, useSandboxProject } from '../../helpers/sandbox.js'
 
 const podman = await requirePodman()
 
@@ -14,29 +13,19 @@ const overlapping = (me: string, other: string): string[] => [
 ]
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('two sessions in one project at once (%s boundary)', (boundary) => {
-  let project: TempProject
-  let home: IsolatedHome
-  beforeEach(async () => {
-    project = await tempProject()
-    home = await isolatedHome()
-  })
-  afterEach(async () => {
-    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
-    await project.cleanup()
-    await home.cleanup()
-  })
+  const sandbox = useSandboxProject()
 
   it('run side by side without colliding', async () => {
     const [a, b] = await Promise.all([
-      runInSandbox(boundary, project.dir, overlapping('a', 'b'), { home }),
-      runInSandbox(boundary, project.dir, overlapping('b', 'a'), { home }),
+      runInSandbox(boundary, sandbox.project.dir, overlapping('a', 'b'), { home: sandbox.home }),
+      runInSandbox(boundary, sandbox.project.dir, overlapping('b', 'a'), { home: sandbox.home }),
     ])
     expect([a.exitCode, b.exitCode], `${a.stderr}\n${b.stderr}`).toEqual([0, 0])
     expect(a.stdout).toContain('overlapped')
     expect(b.stdout).toContain('overlapped')
-    const ids = await Promise.all(['a', 'b'].map(async (n) => (await readFile(`${project.dir}/${n}.id`, 'utf8')).trim()))
+    const ids = await Promise.all(['a', 'b'].map(async (n) => (await readFile(`${sandbox.project.dir}/${n}.id`, 'utf8')).trim()))
     expect(ids[0]).not.toBe('')
     expect(ids[0]).not.toBe(ids[1])
-    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir })).toEqual([])
+    expect(await waitForNoContainers({ 'wrapix.workspace': sandbox.project.dir })).toEqual([])
   })
 })

@@ -1,9 +1,9 @@
 // Stopping wrapix from outside: SIGTERM, SIGHUP and SIGINT end the session and leave no container behind.
 // SIGKILL cannot be handled by wrapix itself, but its podman child gets a parent-death signal: nothing is left.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isolatedHome, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
-import { podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers, type PodmanContainer } from '../../helpers/podman.js'
-import { RUNNABLE_BOUNDARIES, sandboxFlags } from '../../helpers/sandbox.js'
+import { describe, expect, it } from 'vitest'
+import { spawnWrapix } from '../../helpers/cli.js'
+import { podmanPs, requirePodman, waitForNoContainers, type PodmanContainer } from '../../helpers/podman.js'
+import { RUNNABLE_BOUNDARIES, sandboxFlags, useSandboxProject } from '../../helpers/sandbox.js'
 
 const podman = await requirePodman()
 
@@ -18,39 +18,29 @@ async function waitForRunning(workspace: string, timeoutMs = 60_000): Promise<Po
 }
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('signals to wrapix (%s boundary)', (boundary) => {
-  let project: TempProject
-  let home: IsolatedHome
-  beforeEach(async () => {
-    project = await tempProject()
-    home = await isolatedHome()
-  })
-  afterEach(async () => {
-    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
-    await project.cleanup()
-    await home.cleanup()
-  })
+  const sandbox = useSandboxProject()
 
   const start = () =>
-    spawnWrapix(['run', project.dir, ...sandboxFlags(boundary), '--', 'sleep', '300'], { home, timeoutMs: 90_000 })
+    spawnWrapix(['run', sandbox.project.dir, ...sandboxFlags(boundary), '--', 'sleep', '300'], { home: sandbox.home, timeoutMs: 90_000 })
 
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s ends the session and removes its container', async (signal) => {
     const wrapix = start()
-    const container = await waitForRunning(project.dir)
+    const container = await waitForRunning(sandbox.project.dir)
     expect(container.labels['wrapix.session']).toBeTruthy()
     const sentAt = Date.now()
     wrapix.kill(signal)
     const result = await wrapix
     expect(Date.now() - sentAt, String(result.stderr)).toBeLessThan(20_000)
     expect(result.exitCode === 0, String(result.stderr)).toBe(false) // interrupted, not a success
-    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir }, 15_000)).toEqual([])
+    expect(await waitForNoContainers({ 'wrapix.workspace': sandbox.project.dir }, 15_000)).toEqual([])
   })
 
   it('SIGKILL: podman is told by the kernel (parent-death signal) and the container goes too', async () => {
     const wrapix = start()
-    await waitForRunning(project.dir)
+    await waitForRunning(sandbox.project.dir)
     wrapix.kill('SIGKILL')
     const result = await wrapix
     expect(result.signal).toBe('SIGKILL')
-    expect(await waitForNoContainers({ 'wrapix.workspace': project.dir }, 15_000)).toEqual([])
+    expect(await waitForNoContainers({ 'wrapix.workspace': sandbox.project.dir }, 15_000)).toEqual([])
   })
 })
