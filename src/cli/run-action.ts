@@ -96,9 +96,9 @@ async function buildIfNeeded(profile: ResolvedProfile, host: HostFacts, paths: W
         if (spinner) spinner.text = `building image for profile ${profile.name}: ${step}`
       },
     })
-    if (image.built) spinner?.succeed(`built ${image.ref}`)
-    else spinner?.stop()
-    if (image.built) note(`built ${image.ref}`, globals)
+    if (!image.built) spinner?.stop()
+    else if (spinner) spinner.succeed(`built ${image.ref}`)
+    else note(`built ${image.ref}`, globals)
     return image.ref
   } catch (err) {
     spinner?.fail()
