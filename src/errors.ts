@@ -27,5 +27,3 @@ export class WrapixError extends Error {
     return EXIT_CODES[this.kind]
   }
 }
-
-export const isWrapixError = (err: unknown): err is WrapixError => err instanceof WrapixError

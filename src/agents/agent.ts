@@ -5,7 +5,6 @@ export interface AgentContext {
   readonly boundary: Boundary
   readonly networkMode: NetworkMode
   readonly allowedHosts: readonly string[]
-  readonly interactive: boolean
   /** A fresh id for the agent's own session, when the agent lets wrapix choose it (its transcript is then found exactly). */
   readonly agentSessionId?: string
 }

@@ -1,6 +1,5 @@
 // The podman backend, part 2 (effects): run the argv, keep signals flowing to the sandbox, and never leak it.
 import { execa, type ResultPromise } from 'execa'
-import type { HostFacts } from '../host/facts.js'
 
 export interface RunOptions {
   readonly argv: readonly string[] // podman's arguments (without "podman")
@@ -53,4 +52,3 @@ export async function runPodman(opts: RunOptions): Promise<number> {
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 const signalNumber = (signal: string): number => SIGNALS[signal] ?? 1
 
-export const setprivFor = (host: HostFacts): string | null => host.tools.setpriv

@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { PROXY_PORT, proxyEnv } from '../runtime/podman-network.js'
+import { proxyEnv } from '../runtime/podman-network.js'
 import { chooseBoundary } from './boundary.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
@@ -73,7 +73,6 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     boundary,
     networkMode,
     allowedHosts: input.allowedHosts,
-    interactive: input.tty,
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 
@@ -131,9 +130,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     secretNames,
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
     user,
-    network: { mode: networkMode, proxyPort: PROXY_PORT },
+    network: { mode: networkMode },
     tty: input.tty,
-    interactive: true,
     command: ['/bin/sh', ENTRYPOINT, ...command],
     mode: input.command ? 'command' : input.shell ? 'shell' : 'agent',
     agentSessionId: !input.command && !input.shell ? (input.agentSessionId ?? null) : null,

@@ -47,8 +47,6 @@ export interface PlannedFile {
 
 export interface PlannedNetwork {
   readonly mode: NetworkMode
-  /** limit/open: the address the in-sandbox forwarder listens on. */
-  readonly proxyPort: number
 }
 
 export type Backend = 'podman' | 'apple-container'
@@ -77,7 +75,6 @@ export interface SandboxPlan {
   readonly user: PlannedUser
   readonly network: PlannedNetwork
   readonly tty: boolean
-  readonly interactive: boolean
   readonly command: readonly string[]
   /** What runs: the agent, an interactive shell, or the user's own command. */
   readonly mode: 'agent' | 'shell' | 'command'

@@ -91,19 +91,19 @@ describe('podmanRunArgv', () => {
 
 describe('podmanArgv (global options + run)', () => {
   it('puts gVisor network flags before run, where podman accepts them', () => {
-    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'none', proxyPort: 3128 } }))
+    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'none' } }))
     expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=none'])
     expect(valuesOf(argv, '--network')).toEqual(['none'])
   })
 
   it('gVisor in limit mode uses the prepared namespace with the kernel network stack', () => {
-    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'limit', proxyPort: 3128 } }))
+    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'limit' } }))
     expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=host'])
     expect(valuesOf(argv, '--network')).toEqual(['ns:/run/netns/wrapix-a1b2c3d4e5f6'])
   })
 
   it.each(['container', 'microvm'] as const)('%s has no global options', (boundary) => {
-    expect(globalOptions(podmanArgv(aPlan({ boundary, network: { mode: 'limit', proxyPort: 3128 } })))).toEqual([])
+    expect(globalOptions(podmanArgv(aPlan({ boundary, network: { mode: 'limit' } })))).toEqual([])
   })
 
   it('is the whole contract of a container session (snapshot)', () => {

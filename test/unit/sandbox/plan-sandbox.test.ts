@@ -149,7 +149,7 @@ describe('planSandbox: network prerequisites', () => {
 
   it('limit mode sets the proxy variables', () => {
     const plan = planSandbox(aPlanInput({ host: aRootHost(), settings: aSettings({ networkMode: sourced('limit') }) }))
-    expect(plan.network).toEqual({ mode: 'limit', proxyPort: 3128 })
+    expect(plan.network).toEqual({ mode: 'limit' })
     expect(plan.env.HTTPS_PROXY).toBe('http://127.0.0.1:3128')
   })
 
