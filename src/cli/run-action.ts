@@ -6,7 +6,7 @@ import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
 import { podmanArgv } from '../runtime/podman.js'
 import { appleContainerArgv } from '../runtime/apple-container.js'
-import { launch } from '../session/launch.js'
+import { assertLaunchable, launch } from '../session/launch.js'
 import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
@@ -54,12 +54,13 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
     resolve: parseResolveFlags(flags.resolve),
     redact,
-    onStart: async () => ({ networkLogPath: record.networkLogPath }),
+    networkLogPath: record.networkLogPath,
     onEnd: async (result) => {
       const path = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {

@@ -1,6 +1,7 @@
 // launch(): one session from a prepared plan — files, network, record, podman — and everything torn down after.
 import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
+import { WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
 import { podmanArgv } from '../runtime/podman.js'
 import { runPodman } from '../runtime/run-podman.js'
@@ -9,9 +10,9 @@ import type { Prepared } from './prepare.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
 
 export interface LaunchHooks {
-  /** Called once the network is up, with the exact argv about to run (for the session record). */
-  readonly onStart?: (argv: readonly string[]) => Promise<{ networkLogPath: string } | void>
-  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; networkFailure: string | null }) => Promise<void>
+  /** Where the proxy appends its audit lines (the session record's sibling file). */
+  readonly networkLogPath?: string
+  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null }) => Promise<void>
   readonly notice?: (message: string) => void
   readonly resolve?: Readonly<Record<string, string>>
   /** Masks secrets in what the network writes (audit lines, denied hosts). */
@@ -43,44 +44,46 @@ export async function writeSessionFiles(plan: SandboxPlan): Promise<void> {
   }
 }
 
+/** Only the podman backend launches: the macOS network path (proxy over the VM's network) is not built yet. */
+export function assertLaunchable(plan: SandboxPlan): void {
+  if (plan.backend !== 'podman') {
+    throw new WrapixError('host', `launching with ${plan.backend} is not supported yet`, 'wrapix --dry-run prints the exact container command for this host')
+  }
+}
+
 export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promise<number> {
   const { plan, secrets, policy, host } = prepared
+  assertLaunchable(plan)
   const sessionDir = dirname(plan.filesDir)
   await mkdir(dirname(sessionDir), { recursive: true, mode: 0o755 })
   await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
-  let summary: NetworkSummary | null = null
-  let networkFailure: string | null = null
   try {
     await writeSessionFiles(plan)
     await claimSessionDir(sessionDir)
     // The network's podman options are pure functions of the plan, so this is the argv that runs.
     const argv = podmanArgv(plan)
-    const started = await hooks.onStart?.(argv)
     network = await startSessionNetwork({
       sessionId: plan.sessionId,
       mode: plan.network.mode,
       policy,
-      auditPath: started?.networkLogPath ?? join(sessionDir, 'network.jsonl'),
+      auditPath: hooks.networkLogPath ?? join(sessionDir, 'network.jsonl'),
       resolve: hooks.resolve ?? {},
       runtimeDir: join(sessionDir, 'net'),
       boundary: plan.boundary,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
     // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
-    void network.failed.then((message) => {
-      networkFailure = message
-      hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`)
-    })
+    void network.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
     exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv })
     return exitCode
   } finally {
-    summary = (await network?.close().catch((err: unknown) => {
+    const summary = (await network?.close().catch((err: unknown) => {
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null
     })) ?? null
-    await hooks.onEnd?.({ exitCode, network: summary, networkFailure })
+    await hooks.onEnd?.({ exitCode, network: summary })
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

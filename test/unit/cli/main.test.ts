@@ -1,5 +1,5 @@
 // main() in process, with host facts as a literal (probeHost is mocked), an isolated HOME/XDG and a temp project.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
@@ -106,6 +106,26 @@ describe('bad input', () => {
     const { code, stdout } = await run(['--json', '--boundary', 'container', '--network', 'none', '--image', IMAGE, '--dry-run'])
     expect(code).toBe(4)
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, kind: 'host', message: 'podman is not installed', hint: expect.stringContaining('apt install podman') })
+  })
+})
+
+describe('macOS', () => {
+  const mac = () => aRootHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null }, user: { uid: 501, gid: 20, name: 'ada', home } })
+
+  it('prints the Apple container command with --dry-run', async () => {
+    fake.host = mac()
+    const { code, stdout } = await run(['--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
+    expect(code).toBe(0)
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['container', 'run'])
+  })
+
+  // Regression: a real run on macOS went on to start podman and the Linux network namespace.
+  it('refuses to launch, says so in one line, and leaves no session journal behind', async () => {
+    fake.host = mac()
+    const { code, stderr } = await run(['--network', 'none', '--image', IMAGE, '--', 'true'])
+    expect(code).toBe(4)
+    expect(stderr).toContain('wrapix: launching with apple-container is not supported yet')
+    expect(existsSync(join(project, '.wrapix', 'log', '.journal'))).toBe(false)
   })
 })
 
