@@ -1,10 +1,12 @@
-// A cross-process lock file (O_EXCL create, holder's pid inside) so that two wrapix starts needing the same
-// missing image build it once. A lock whose holder died is broken; a live holder is waited for.
+// A cross-process lock file (O_EXCL create, holder's pid and start time inside) so that two wrapix starts needing
+// the same missing image build it once. A lock whose holder died (or whose pid now names another process) is
+// broken; a live holder is waited for.
 import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { WrapixError } from '../errors.js'
+import { currentProcessOwner, processOwnerAlive, type ProcessOwner } from '../host/process-owner.js'
 
 export interface LockOptions {
   readonly timeoutMs?: number // how long to wait for a live holder (default 30 min: a cold build takes minutes)
@@ -29,16 +31,16 @@ async function acquire(file: string, opts: LockOptions): Promise<void> {
   for (;;) {
     if (tryCreate(file)) return
     const holder = readHolder(file)
-    if (holder !== null && !isAlive(holder)) {
+    if (holder !== null && !processOwnerAlive(holder)) {
       breakStale(file, holder)
       continue
     }
     if (!told && holder !== null) {
-      opts.onWait?.(holder)
+      opts.onWait?.(holder.pid)
       told = true
     }
     if (Date.now() > deadline) {
-      throw new WrapixError('timeout', `gave up waiting for ${file} (held by pid ${holder ?? '?'})`, `if no wrapix is running, remove the lock: rm ${file}`)
+      throw new WrapixError('timeout', `gave up waiting for ${file} (held by pid ${holder?.pid ?? '?'})`, `if no wrapix is running, remove the lock: rm ${file}`)
     }
     await sleep(opts.pollMs ?? 200)
   }
@@ -47,7 +49,8 @@ async function acquire(file: string, opts: LockOptions): Promise<void> {
 function tryCreate(file: string): boolean {
   try {
     const fd = openSync(file, 'wx', 0o644)
-    writeSync(fd, `${process.pid}\n`)
+    const owner = currentProcessOwner()
+    writeSync(fd, `${owner.pid} ${owner.startTicks ?? ''}\n`)
     closeSync(fd)
     return true
   } catch (err) {
@@ -56,35 +59,31 @@ function tryCreate(file: string): boolean {
   }
 }
 
-/** The holder's pid; null while the holder is still writing it (or the file just went away). */
-export function readHolder(file: string): number | null {
+/** "<pid> <start ticks>" (ticks may be missing) → the holder; null while it is still being written (or just went away). */
+function readHolder(file: string): ProcessOwner | null {
+  let text: string
   try {
-    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10)
-    return Number.isInteger(pid) && pid > 0 ? pid : null
+    text = readFileSync(file, 'utf8')
   } catch {
     return null
   }
+  const [pidText = '', startTicks = ''] = text.trim().split(/\s+/)
+  const pid = Number.parseInt(pidText, 10)
+  return Number.isInteger(pid) && pid > 0 ? { pid, startTicks: startTicks || null } : null
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' // exists, owned by someone else
-  }
-}
+const sameHolder = (a: ProcessOwner | null, b: ProcessOwner): boolean => a?.pid === b.pid && a.startTicks === b.startTicks
 
 // Two waiters may find the same stale lock. Each moves it aside under its own name (rename is atomic, so one
 // wins); if what it moved is not the stale lock it saw, a new holder had already taken it, so put it back.
-function breakStale(file: string, stalePid: number): void {
+function breakStale(file: string, stale: ProcessOwner): void {
   const aside = `${file}.${process.pid}.stale`
   try {
     renameSync(file, aside)
   } catch {
     return // someone else moved it first
   }
-  if (readHolder(aside) !== stalePid) {
+  if (!sameHolder(readHolder(aside), stale)) {
     try {
       linkSync(aside, file)
     } catch {
@@ -95,7 +94,7 @@ function breakStale(file: string, stalePid: number): void {
 }
 
 function release(file: string): void {
-  if (readHolder(file) !== process.pid) return // never remove a lock we do not hold
+  if (!sameHolder(readHolder(file), currentProcessOwner())) return // never remove a lock we do not hold
   try {
     unlinkSync(file)
   } catch {

@@ -41,6 +41,13 @@ describe('withLock', () => {
     expect(await withLock(lockFile, async () => 'ran', { timeoutMs: 2000, pollMs: 10 })).toBe('ran')
   })
 
+  it('breaks a lock whose pid now belongs to another process (the start time differs)', async () => {
+    mkdirSync(join(dir, 'locks'), { recursive: true })
+    writeFileSync(lockFile, `${process.ppid} 1\n`) // a live pid, but not the process that started at tick 1
+    expect(await withLock(lockFile, async () => 'ran', { timeoutMs: 2000, pollMs: 10 })).toBe('ran')
+    expect(existsSync(lockFile)).toBe(false)
+  })
+
   it('waits for a live holder and gives up with a timeout error naming the lock file', async () => {
     mkdirSync(join(dir, 'locks'), { recursive: true })
     writeFileSync(lockFile, `${process.ppid}\n`) // alive: our parent process
