@@ -1,5 +1,6 @@
-// Queries against podman's local image storage: does an image exist, which wrapix images are there,
-// which containers use them, and removing one tag. One podman call each; output parsing is pure.
+// Queries against podman's local image storage: which wrapix images are there, which containers use them,
+// and removing one tag. One podman call each; output parsing is pure. (Whether one image exists is
+// inspect-image.ts: the start-up path, which avoids loading execa.)
 import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
 import { IMAGE_LABELS } from './spec.js'
@@ -18,9 +19,6 @@ export interface ContainerUse {
   readonly imageId: string
   readonly running: boolean
 }
-
-export const imageExists = async (ref: string): Promise<boolean> =>
-  (await execa('podman', ['image', 'exists', ref], { reject: false, stdin: 'ignore' })).exitCode === 0
 
 export async function listWrapixImages(): Promise<StoredImage[]> {
   const out = await podmanJson(['images', '--filter', `label=${IMAGE_LABELS.managed}=true`, '--format', 'json'])
