@@ -1,5 +1,4 @@
 // `wrapix image build|ls|prune|base`: flag parsing and rendering only; the work is in src/image/.
-import { join } from 'node:path'
 import type { Command } from 'commander'
 import ora from 'ora'
 import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
@@ -9,13 +8,10 @@ import { resolveProfileName } from '../config/resolve.js'
 import { emptyFlags } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
-import { buildBaseImage } from '../image/base.js'
-import { currentProfileTags } from '../image/current-tags.js'
+import { buildBaseImage, DEFAULT_DEBIAN_MIRROR } from '../image/base.js'
 import { ensureImage } from '../image/ensure.js'
-import { listContainerUses, listWrapixImages, type StoredImage } from '../image/image-store.js'
+import { listImages } from '../image/list-images.js'
 import { pruneImages } from '../image/prune-images.js'
-import { sameImage } from '../image/prune.js'
-import { IMAGE_LABELS } from '../image/spec.js'
 
 interface Context {
   readonly host: HostFacts
@@ -61,7 +57,7 @@ export function registerImageCommands(program: Command): void {
     .description('list the images wrapix built (profile, tag, size, age, in use); --json for JSON')
     .action(async (_flags: unknown, cmd: Command) => {
       const ctx = context()
-      const rows = await imageRows(ctx)
+      const rows = await listImages({ dirs: ctx.dirs, host: ctx.host, env: process.env })
       // --json is wrapix's global flag
       if (cmd.optsWithGlobals<{ json?: boolean }>().json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
       if (rows.length === 0) return void process.stdout.write('no wrapix images (they are built on first use, or with: wrapix image build)\n')
@@ -94,15 +90,14 @@ export function registerImageCommands(program: Command): void {
   image
     .command('base')
     .description('make the Debian bookworm base image locally with debootstrap (no container registry needed)')
-    .option('--mirror <url>', 'Debian mirror', 'http://deb.debian.org/debian')
+    .option('--mirror <url>', 'Debian mirror', DEFAULT_DEBIAN_MIRROR)
     .action(async (flags: { mirror: string }) => {
       const ctx = context()
       const spinner = ora({ text: 'debootstrap', stream: process.stderr }).start()
       try {
         const { ref } = await buildBaseImage({
           mirror: flags.mirror,
-          workDir: join(ctx.paths.cacheDir, 'base'),
-          logFile: join(ctx.paths.stateDir, 'builds', 'wrapix-base-bookworm.log'),
+          paths: ctx.paths,
           uid: ctx.host.user.uid,
           onProgress: (step) => { spinner.text = step },
         })
@@ -118,32 +113,6 @@ export function registerImageCommands(program: Command): void {
 function defaultProfileName(ctx: Context, workspace = process.cwd()): string {
   const layers = { user: loadConfigFile(ctx.paths.userConfigFile), project: loadConfigFile(projectConfigFile(workspace)) }
   return resolveProfileName(emptyFlags(), process.env, layers).value
-}
-
-export interface ImageRow {
-  readonly profile: string
-  readonly ref: string
-  readonly id: string
-  readonly sizeBytes: number
-  readonly createdAt: string
-  readonly inUseBy: string[]
-  readonly current: boolean
-}
-
-async function imageRows(ctx: Context): Promise<ImageRow[]> {
-  const [images, containers] = await Promise.all([listWrapixImages(), listContainerUses()])
-  const current = new Set([...currentProfileTags(ctx.dirs, ctx.host, process.env).values()])
-  return images.flatMap((img: StoredImage) =>
-    (img.names.length > 0 ? img.names : ['<untagged>']).map((ref) => ({
-      profile: img.labels[IMAGE_LABELS.profile] ?? '?',
-      ref,
-      id: img.id.slice(0, 12),
-      sizeBytes: img.sizeBytes,
-      createdAt: img.createdAt.toISOString(),
-      inUseBy: containers.filter((c) => sameImage(c.imageId, img.id)).map((c) => c.name || c.id.slice(0, 12)),
-      current: current.has(ref),
-    })),
-  )
 }
 
 const formatSize = (bytes: number): string =>

@@ -23,7 +23,7 @@ export function planPrune(
   const decisions: PruneDecision[] = []
   for (const image of images) {
     if (image.labels[IMAGE_LABELS.managed] !== 'true') continue // not ours: never listed, never touched
-    const users = containers.filter((c) => sameImage(c.imageId, image.id))
+    const users = imageUsers(image, containers)
     for (const ref of image.names) {
       if (!isWrapixRef(ref)) continue
       const decide = (action: PruneDecision['action'], reason: string): void => {
@@ -32,15 +32,19 @@ export function planPrune(
       const profile = image.labels[IMAGE_LABELS.profile] ?? ''
       if (currentTags.has(ref)) decide('keep', 'current image of its profile')
       else if (!current.has(profile)) decide('keep', `profile "${profile}" is not known here`)
-      else if (users.length > 0) decide('keep', `in use by ${users.map((c) => c.name || c.id.slice(0, 12)).join(', ')}`)
+      else if (users.length > 0) decide('keep', `in use by ${users.join(', ')}`)
       else decide('remove', 'stale')
     }
   }
   return decisions
 }
 
+/** Names (or short ids) of the containers, running or stopped, made from this image. */
+export const imageUsers = (image: Pick<StoredImage, 'id'>, containers: readonly ContainerUse[]): string[] =>
+  containers.filter((c) => sameImage(c.imageId, image.id)).map((c) => c.name || c.id.slice(0, 12))
+
 /** podman prints ids with or without "sha256:" and sometimes shortened. */
-export function sameImage(a: string, b: string): boolean {
+function sameImage(a: string, b: string): boolean {
   const x = a.replace(/^sha256:/, '')
   const y = b.replace(/^sha256:/, '')
   return x.length > 0 && y.length > 0 && (x.startsWith(y) || y.startsWith(x))
