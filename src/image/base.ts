@@ -3,8 +3,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import type { WrapixPaths } from '../config/paths.js'
 import { WrapixError } from '../errors.js'
-import { runBuild } from './podman-build.js'
+import { buildLogFile, runBuild } from './podman-build.js'
 import { LOCAL_BASE_IMAGE } from './spec.js'
 
 export const BASE_SUITE = 'bookworm'
@@ -30,8 +31,8 @@ export const importArgv = (tag: string): string[] => [
 
 export interface BaseOptions {
   readonly mirror?: string
-  readonly workDir: string // where the rootfs is assembled (wrapix's cache dir)
-  readonly logFile: string
+  /** The rootfs is assembled under <cacheDir>/base; the log goes where every build log goes. */
+  readonly paths: Pick<WrapixPaths, 'cacheDir' | 'stateDir'>
   readonly onProgress?: (step: string) => void
   readonly uid?: number
 }
@@ -41,14 +42,15 @@ export async function buildBaseImage(opts: BaseOptions): Promise<{ ref: string }
     throw new WrapixError('host', 'wrapix image base needs root (debootstrap creates device nodes and chroots)', 'run it as root: sudo wrapix image base')
   }
   const progress = opts.onProgress ?? (() => {})
-  await mkdir(opts.workDir, { recursive: true })
-  const root = await mkdtemp(join(opts.workDir, 'rootfs-'))
+  const mirror = opts.mirror ?? DEFAULT_DEBIAN_MIRROR
+  const workDir = join(opts.paths.cacheDir, 'base')
+  await mkdir(workDir, { recursive: true })
+  const root = await mkdtemp(join(workDir, 'rootfs-'))
   try {
-    progress(`debootstrap ${BASE_SUITE} from ${opts.mirror ?? DEFAULT_DEBIAN_MIRROR}`)
-    await runBuild(debootstrapArgv(root, opts.mirror ?? DEFAULT_DEBIAN_MIRROR), `the ${BASE_SUITE} root file system`, {
-      logFile: opts.logFile,
+    progress(`debootstrap ${BASE_SUITE} from ${mirror}`)
+    await runBuild(debootstrapArgv(root, mirror), `the ${BASE_SUITE} root file system`, {
+      logFile: buildLogFile(opts.paths.stateDir, LOCAL_BASE_IMAGE),
       program: 'debootstrap',
-      onStep: () => {},
     })
     // Package caches and logs would only make the image bigger.
     await execa('sh', ['-c', 'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/debootstrap', 'sh', root])

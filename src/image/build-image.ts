@@ -2,27 +2,24 @@
 // Apple `container build`, or nix-build + podman load). Progress goes to a callback, output to a log file.
 import { join } from 'node:path'
 import type { WrapixPaths } from '../config/paths.js'
-import { appleBuildArgv } from './apple-build.js'
+import { BUILD_ENGINES, imageBuildArgv, type BuildEngine } from './build-argv.js'
 import { prepareBuildContext } from './build-context.js'
 import { buildWithNix } from './nix-build.js'
 import { fetchVerifiedTarball, resolveNpmRegistry, type VerifiedTarball } from './npm-fetch.js'
-import { podmanBuildArgv, runBuild } from './podman-build.js'
+import { buildLogFile, runBuild } from './podman-build.js'
 import type { ImageSpec } from './spec.js'
 
 export interface BuildImageOptions {
   readonly paths: Pick<WrapixPaths, 'cacheDir' | 'stateDir'>
-  readonly engine: 'podman' | 'apple'
+  readonly engine: BuildEngine
   readonly noCache?: boolean
   readonly onProgress?: (step: string) => void
   readonly registry?: string
 }
 
-export const buildLogFile = (stateDir: string, spec: Pick<ImageSpec, 'tag'>): string =>
-  join(stateDir, 'builds', `${spec.tag.replace(/^localhost\//, '').replace(/[^A-Za-z0-9._-]/g, '-')}.log`)
-
 export async function buildImage(spec: ImageSpec, opts: BuildImageOptions): Promise<void> {
   const progress = opts.onProgress ?? (() => {})
-  const logFile = buildLogFile(opts.paths.stateDir, spec)
+  const logFile = buildLogFile(opts.paths.stateDir, spec.tag)
   const registry = opts.registry ?? (await resolveNpmRegistry())
   const fetchOne = (what: string, ref: { pkg: string; version: string }): Promise<VerifiedTarball> => {
     progress(`fetching ${what} (${ref.pkg}@${ref.version})`)
@@ -39,11 +36,10 @@ export async function buildImage(spec: ImageSpec, opts: BuildImageOptions): Prom
   const context = await prepareBuildContext(spec, { agents, node }, join(opts.paths.cacheDir, 'build'))
   try {
     const request = { tag: spec.tag, containerfile: context.containerfile, context: context.dir, labels: spec.labels, noCache: opts.noCache ?? false }
-    const apple = opts.engine === 'apple'
     progress(`building ${spec.tag}`)
-    await runBuild(apple ? appleBuildArgv(request) : podmanBuildArgv(request), `image ${spec.tag}`, {
+    await runBuild(imageBuildArgv(opts.engine, request), `image ${spec.tag}`, {
       logFile,
-      program: apple ? 'container' : 'podman',
+      program: BUILD_ENGINES[opts.engine].program,
       onStep: (s) => progress(`step ${s.step}/${s.total}: ${s.text}`),
     })
   } finally {

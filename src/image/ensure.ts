@@ -7,6 +7,7 @@ import type { HostFacts } from '../host/facts.js'
 import { which } from '../host/which.js'
 import { WrapixError } from '../errors.js'
 import type { ImageArch } from './agent-sources.js'
+import { BUILD_ENGINES, type BuildEngine } from './build-argv.js'
 import { inspectImageId } from './inspect-image.js'
 import { withLock } from './lock.js'
 import { imageSpec, LOCAL_BASE_IMAGE, type ImagePlatform, type ImageSpec } from './spec.js'
@@ -29,8 +30,8 @@ export interface EnsuredImage {
 }
 
 export async function ensureImage(profileName: string, profile: Profile, host: ImageHost, opts: EnsureOptions = {}): Promise<EnsuredImage> {
-  const engine = host.os === 'darwin' ? 'apple' : 'podman'
-  const program = engine === 'apple' ? 'container' : 'podman'
+  const engine: BuildEngine = host.os === 'darwin' ? 'apple' : 'podman'
+  const program = BUILD_ENGINES[engine].program
   if (profile.image) {
     // A profile that names its image is run as is; podman pulls it if it is not local.
     return { ref: profile.image, id: (await inspectImageId(profile.image, program)) ?? '', built: false }
@@ -81,7 +82,7 @@ export function toImageArch(arch: string): ImageArch {
   throw new WrapixError('host', `wrapix images support x64 and arm64 hosts, not ${arch}`, 'run wrapix on an x86-64 or ARM64 machine')
 }
 
-async function withResolvedBase(spec: ImageSpec, name: string, profile: Profile, platform: ImagePlatform, engine: 'podman' | 'apple'): Promise<ImageSpec> {
+async function withResolvedBase(spec: ImageSpec, name: string, profile: Profile, platform: ImagePlatform, engine: BuildEngine): Promise<ImageSpec> {
   if (spec.builder !== 'containerfile' || profile.baseImage) return spec
   const local = engine === 'podman' && (await inspectImageId(LOCAL_BASE_IMAGE)) !== null
   const resolved = imageSpec(name, profile, { ...platform, localBaseImage: local })

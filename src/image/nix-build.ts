@@ -74,7 +74,6 @@ export async function buildWithNix(
     await runBuild(nixBuildArgv(nixDir(), specFile), `image ${spec.tag} with Nix`, {
       logFile: ctx.logFile,
       program: 'nix-build',
-      onStep: () => {},
     })
     const out = (await readFile(ctx.logFile, 'utf8')).trim().split('\n').filter((l) => l.startsWith('/nix/store/')).at(-1)
     if (!out) throw new WrapixError('internal', `nix-build printed no image path for ${spec.tag}`, `full log: ${ctx.logFile}`)

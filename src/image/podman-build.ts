@@ -1,30 +1,15 @@
-// `podman build` for profile images: the exact argv (pure), and running it with a full log on disk and
+// Running an image build (podman build, `container build`, debootstrap, nix-build) with a full log on disk and
 // the current STEP reported as progress. Failures carry the last log lines and the log's path.
 import { createWriteStream } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
+import { formatArgv } from '../runtime/format-argv.js'
 
-export interface BuildRequest {
-  readonly tag: string
-  readonly containerfile: string // path
-  readonly context: string // directory
-  readonly labels: Readonly<Record<string, string>>
-  readonly noCache?: boolean
-}
-
-export function podmanBuildArgv(req: BuildRequest): string[] {
-  return [
-    'build',
-    '--tag', req.tag,
-    '--file', req.containerfile,
-    ...Object.entries(req.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-    ...(req.noCache ? ['--no-cache'] : []),
-    '--layers',
-    req.context,
-  ]
-}
+/** `<stateDir>/builds/<image name>.log`, e.g. wrapix-base-0123456789ab.log for localhost/wrapix-base:0123456789ab. */
+export const buildLogFile = (stateDir: string, tag: string): string =>
+  join(stateDir, 'builds', `${tag.replace(/^localhost\//, '').replace(/[^A-Za-z0-9._-]/g, '-')}.log`)
 
 export interface BuildStep {
   readonly step: number
@@ -42,17 +27,16 @@ export function parseBuildStep(line: string): BuildStep | null {
 export interface RunBuildOptions {
   readonly logFile: string
   readonly onStep?: (step: BuildStep) => void
-  /** Which program runs the build: podman here, `container` on macOS (same log/progress handling). */
-  readonly program?: string
+  /** The program that runs the build: podman, `container` (macOS), debootstrap or nix-build. */
+  readonly program: string
 }
 
 /** Runs a build command, logging every line; throws a WrapixError naming the log on failure. */
 export async function runBuild(argv: readonly string[], what: string, opts: RunBuildOptions): Promise<void> {
   await mkdir(dirname(opts.logFile), { recursive: true })
   const log = createWriteStream(opts.logFile)
-  const program = opts.program ?? 'podman'
-  log.write(`$ ${program} ${argv.join(' ')}\n`)
-  const child = execa(program, argv, { all: true, buffer: false, reject: false, stdin: 'ignore' })
+  log.write(`$ ${formatArgv([opts.program, ...argv])}\n`) // quoted: a context path may hold spaces
+  const child = execa(opts.program, argv, { all: true, buffer: false, reject: false, stdin: 'ignore' })
   for await (const line of child.iterable({ from: 'all' })) {
     log.write(`${line}\n`)
     const step = parseBuildStep(line)

@@ -86,7 +86,6 @@ export function imageSpec(profileName: string, profile: Profile, platform: Image
   })
   const hash = createHash('sha256').update(canonical).digest('hex')
   const baseImage = profile.baseImage ?? (platform.localBaseImage ? LOCAL_BASE_IMAGE : REGISTRY_BASE_IMAGE)
-  const profileLabel = profileName
   return {
     profile: profileName,
     tag: imageTag(profileName, hash),
@@ -99,7 +98,7 @@ export function imageSpec(profileName: string, profile: Profile, platform: Image
     ...(nodeRuntime ? { nodeRuntime } : {}),
     files: sortedFiles,
     containerfile: renderContainerfile({ ...content, baseImage }),
-    labels: { [IMAGE_LABELS.managed]: 'true', [IMAGE_LABELS.profile]: profileLabel, [IMAGE_LABELS.specHash]: hash },
+    labels: { [IMAGE_LABELS.managed]: 'true', [IMAGE_LABELS.profile]: profileName, [IMAGE_LABELS.specHash]: hash },
   }
 }
 

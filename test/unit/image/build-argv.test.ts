@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { appleBuildArgv } from '../../../src/image/apple-build.js'
 import { BASE_INCLUDE, debootstrapArgv, importArgv } from '../../../src/image/base.js'
 import { nixBuildArgv } from '../../../src/image/nix-build.js'
-import { parseBuildStep, podmanBuildArgv, type BuildRequest } from '../../../src/image/podman-build.js'
+import { imageBuildArgv, type BuildRequest } from '../../../src/image/build-argv.js'
+import { parseBuildStep } from '../../../src/image/podman-build.js'
 
 const request: BuildRequest = {
   tag: 'localhost/wrapix-base:0123456789ab',
@@ -12,9 +12,9 @@ const request: BuildRequest = {
 }
 const valuesOf = (argv: readonly string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []))
 
-describe('podmanBuildArgv', () => {
+describe("imageBuildArgv('podman')", () => {
   it('builds the tag from the Containerfile in the context, with the wrapix labels', () => {
-    expect(podmanBuildArgv(request)).toMatchInlineSnapshot(`
+    expect(imageBuildArgv('podman', request)).toMatchInlineSnapshot(`
       [
         "build",
         "--tag",
@@ -32,14 +32,14 @@ describe('podmanBuildArgv', () => {
   })
 
   it('adds --no-cache only when asked', () => {
-    expect(podmanBuildArgv(request)).not.toContain('--no-cache')
-    expect(podmanBuildArgv({ ...request, noCache: true })).toContain('--no-cache')
+    expect(imageBuildArgv('podman', request)).not.toContain('--no-cache')
+    expect(imageBuildArgv('podman', { ...request, noCache: true })).toContain('--no-cache')
   })
 })
 
-describe('appleBuildArgv', () => {
+describe("imageBuildArgv('apple')", () => {
   it('passes tag, file, labels and context to `container build` with plain progress', () => {
-    const argv = appleBuildArgv({ ...request, noCache: true })
+    const argv = imageBuildArgv('apple', { ...request, noCache: true })
     expect(argv[0]).toBe('build')
     expect(valuesOf(argv, '--tag')).toEqual([request.tag])
     expect(valuesOf(argv, '--file')).toEqual([request.containerfile])

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildFailure } from '../../../src/image/podman-build.js'
+import { buildFailure, buildLogFile } from '../../../src/image/podman-build.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'wrapix-buildlog-'))
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -18,5 +18,12 @@ describe('buildFailure', () => {
     expect(error.hint).toContain('E: Unable to locate package no-such-package')
     expect(error.hint).not.toContain('Get:0 ') // only the last lines
     expect(error.hint?.split('\n').at(-1)).toBe(`full log: ${log}`)
+  })
+})
+
+describe('buildLogFile', () => {
+  it('keeps one log per image under <state>/builds, named after the image without localhost/', () => {
+    expect(buildLogFile('/state/wrapix', 'localhost/wrapix-base:0123456789ab')).toBe('/state/wrapix/builds/wrapix-base-0123456789ab.log')
+    expect(buildLogFile('/state/wrapix', 'localhost/wrapix-base:bookworm')).toBe('/state/wrapix/builds/wrapix-base-bookworm.log')
   })
 })
