@@ -25,7 +25,7 @@ export interface SessionKeys {
 
 export interface SessionKeyPlanOptions {
   readonly gitSign: boolean // false when WRAPIX_GIT_SIGN=0
-  /** limit mode: how ssh reaches GitHub through wrapix's proxy (src/network/ssh-proxy-config.ts). */
+  /** limit mode: how ssh reaches GitHub through wrapix's proxy (src/network/ssh-proxy-command.ts). */
   readonly proxyCommand?: string
   /** Host patterns the key is used for: GitHub's SSH hosts unless GitHub Enterprise hosts are configured. */
   readonly hosts?: readonly string[]

@@ -4,8 +4,7 @@ import type { HostFacts } from '../host/facts.js'
 import { enterpriseHostsFrom, sshHostOptions } from '../keys/github-enterprise-hosts.js'
 import { findSessionKeys, gitSignEnabled, sessionKeyPlanParts } from '../keys/session-keys.js'
 import type { EffectivePolicy } from '../network/effective-policy.js'
-import { sshProxyCommand, sshProxyFiles } from '../network/ssh-proxy-command.js'
-import { SSH_CONNECT_HELPER_PATH, sshConnectHelperScript } from '../network/ssh-proxy-config.js'
+import { sshConnectHelperFile, sshProxyCommand, sshProxyFiles } from '../network/ssh-proxy-command.js'
 import type { PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export async function sessionExtras(
@@ -25,6 +24,6 @@ export async function sessionExtras(
     ...sshHostOptions(enterprise.hosts),
     ...(limit ? { proxyCommand: sshProxyCommand() } : {}),
   })
-  const helper = limit ? [{ dest: SSH_CONNECT_HELPER_PATH, content: sshConnectHelperScript(), mode: 0o755 }] : []
+  const helper = limit ? [sshConnectHelperFile()] : []
   return { binds: parts.mounts, env: parts.env, files: [...parts.files, ...helper], notices: [...enterprise.notices, ...keys.warnings] }
 }
