@@ -1,53 +1,42 @@
 // Owners of session namespaces, and removal of what a killed wrapix left behind (namespace, veth, nft table).
 // A SIGKILLed wrapix cannot tear its network down; the next session start does, cheaply: one readdir of
 // /run/netns and one small file per wrapix namespace, and `ip`/`nft` only for the dead ones.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import { writeFileAtomic } from '../fs/atomic-write.js'
 import { deleteNetns } from './netns.js'
 import { sessionEgressNames } from './open-egress.js'
 import { processOwnerAlive, processStartTicks } from '../host/process-owner.js'
+import type { ProcessOwner } from '../host/process-owner.js'
 
 /** Where `ip netns add` puts its namespaces. */
-export const NETNS_DIR = '/run/netns'
+const NETNS_DIR = '/run/netns'
 /** One file per wrapix namespace, named like it, holding the owning wrapix's pid and start time. */
 export const NETNS_OWNER_DIR = '/run/wrapix-netns'
 const PREFIX = 'wrapix-'
-
-export interface NetnsOwner {
-  readonly pid: number
-  /** Field 22 of /proc/<pid>/stat, so a reused pid is not mistaken for the owner. */
-  readonly startTicks: string | null
-}
-
-export interface StaleNetworkDirs {
-  readonly netnsDir?: string
-  readonly ownerDir?: string
-}
-
-export const ownerAlive = (owner: NetnsOwner): boolean => processOwnerAlive(owner)
 
 /**
  * Written before the namespace exists, so a namespace without an owner file is never one of ours in flight.
  * Best effort: where it cannot be written (not root), `ip netns add` fails next with the error that matters.
  */
-export async function writeNetnsOwner(netns: string, pid = process.pid, dir = NETNS_OWNER_DIR): Promise<void> {
-  const owner: NetnsOwner = { pid, startTicks: processStartTicks(pid) }
+export async function writeNetnsOwner(netns: string, pid = process.pid): Promise<void> {
+  const owner: ProcessOwner = { pid, startTicks: processStartTicks(pid) }
   try {
-    await mkdir(dir, { recursive: true, mode: 0o755 })
-    await writeFile(join(dir, netns), `${JSON.stringify(owner)}\n`, { mode: 0o644 })
+    await mkdir(NETNS_OWNER_DIR, { recursive: true, mode: 0o755 })
+    await writeFileAtomic(join(NETNS_OWNER_DIR, netns), `${JSON.stringify(owner)}\n`) // never read half-written
   } catch {
     // see above
   }
 }
 
-export async function removeNetnsOwner(netns: string, dir = NETNS_OWNER_DIR): Promise<void> {
-  await rm(join(dir, netns), { force: true })
+export async function removeNetnsOwner(netns: string): Promise<void> {
+  await rm(join(NETNS_OWNER_DIR, netns), { force: true })
 }
 
-async function readOwner(path: string): Promise<NetnsOwner | null> {
+async function readOwner(netns: string): Promise<ProcessOwner | null> {
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<NetnsOwner>
+    const value = JSON.parse(await readFile(join(NETNS_OWNER_DIR, netns), 'utf8')) as Partial<ProcessOwner>
     return typeof value.pid === 'number' ? { pid: value.pid, startTicks: value.startTicks ?? null } : null
   } catch {
     return null
@@ -62,19 +51,17 @@ const listNames = async (dir: string): Promise<string[]> =>
  * with no owner file is left alone (it predates owner files, or another tool made it); failures are quiet
  * (not root: nothing of ours could have been created) and retried at the next start.
  */
-export async function removeStaleNetworks(dirs: StaleNetworkDirs = {}): Promise<string[]> {
-  const netnsDir = dirs.netnsDir ?? NETNS_DIR
-  const ownerDir = dirs.ownerDir ?? NETNS_OWNER_DIR
-  const [namespaces, owners] = await Promise.all([listNames(netnsDir), listNames(ownerDir)])
+export async function removeStaleNetworks(): Promise<string[]> {
+  const [namespaces, owners] = await Promise.all([listNames(NETNS_DIR), listNames(NETNS_OWNER_DIR)])
   const removed: string[] = []
   for (const name of new Set([...namespaces, ...owners])) {
-    const owner = await readOwner(join(ownerDir, name))
-    if (owner === null || ownerAlive(owner)) continue
+    const owner = await readOwner(name)
+    if (owner === null || processOwnerAlive(owner)) continue
     if (namespaces.includes(name)) {
       await teardownSessionNetwork(name)
       removed.push(name)
     }
-    await removeNetnsOwner(name, ownerDir)
+    await removeNetnsOwner(name)
   }
   return removed
 }

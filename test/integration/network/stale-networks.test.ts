@@ -2,14 +2,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { createNetns, deleteNetns, netnsExists } from '../../../src/network/netns.js'
-import { NETNS_OWNER_DIR, removeStaleNetworks, writeNetnsOwner } from '../../../src/network/stale-networks.js'
+import { NETNS_OWNER_DIR, removeNetnsOwner, removeStaleNetworks, writeNetnsOwner } from '../../../src/network/stale-networks.js'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { uniqueId } from '../../helpers/network-targets.js'
 
 const made: string[] = []
 afterEach(async () => {
-  for (const name of made.splice(0)) await deleteNetns(name)
+  for (const name of made.splice(0)) {
+    await deleteNetns(name)
+    await removeNetnsOwner(name)
+  }
 })
 
 /** The pid of a process that has exited (and been reaped). */
@@ -37,6 +40,5 @@ describe('removeStaleNetworks', () => {
     expect(existsSync(join(NETNS_OWNER_DIR, dead))).toBe(false)
     expect(await netnsExists(live)).toBe(true)
     expect(await netnsExists(foreign)).toBe(true)
-    await execa('rm', ['-f', join(NETNS_OWNER_DIR, live)])
   })
 })
