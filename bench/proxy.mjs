@@ -40,7 +40,7 @@ const proxyScript = `
   const { startProxy } = await import(${JSON.stringify(join(ROOT, 'dist/network/proxy.js'))})
   const { effectivePolicy } = await import(${JSON.stringify(join(ROOT, 'dist/network/effective-policy.js'))})
   const { policy } = effectivePolicy({ profileName: 'bench', profile: null, user: null, project: null,
-    allow: ['bench.test:${tlsPort}', 'bench.test:${bulkPort}', '127.0.0.1'], deny: [] })
+    allow: ['bench.test:${tlsPort}', 'bench.test:${bulkPort}', '127.0.0.1'], deny: [], mode: 'limit' })
   await startProxy({ socketPath: ${JSON.stringify(sock)}, policy, auditPath: ${JSON.stringify(join(dir, 'audit.jsonl'))}, resolve: { 'bench.test': '127.0.0.1' } })
   process.stdout.write('ready\\n')`
 const proxy = spawn(process.execPath, ['--input-type=module', '-e', proxyScript], { stdio: ['ignore', 'pipe', 'inherit'] })

@@ -1,33 +1,39 @@
 // `wrapix policy check|log|approve`: flag parsing and rendering only; decisions live in src/network/.
 import { mkdir } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { availableParallelism, homedir } from 'node:os'
+import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { WrapixError } from '../errors.js'
-import { loadConfigFile, readOptionalFile } from '../config/load.js'
-import { projectConfigFile, projectLogDir, projectProfilesDir, wrapixPaths } from '../config/paths.js'
-import { BUILTIN_PROFILES_DIR, loadProfile } from '../config/profiles.js'
-import { resolveProfileName } from '../config/resolve.js'
+import { readOptionalFile } from '../config/load.js'
+import { projectConfigFile, projectLogDir, wrapixPaths } from '../config/paths.js'
+import { parseProfile } from '../config/profiles.js'
+import { contentHash, resolveProfileName, resolveSettings } from '../config/resolve.js'
 import { emptyFlags } from '../config/settings.js'
 import { writeFileAtomic } from '../fs/atomic-write.js'
 import { addApprovedPolicy } from '../network/approve-policy.js'
 import { findAuditFile, readAuditEvents } from '../network/audit-files.js'
 import type { AuditEvent } from '../network/audit-log.js'
-import { contentHash, effectivePolicy } from '../network/effective-policy.js'
+import { effectivePolicy } from '../network/effective-policy.js'
 import { DEFAULT_PORT } from '../network/host-rule.js'
 import { decide, decideAddress } from '../network/policy.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
+import { loadLayers, loadProfileFor } from '../session/prepare.js'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
+const pathsHere = () => wrapixPaths(process.env, homedir(), process.getuid?.() ?? 0)
+
+/** The layers, profile and settings a `wrapix run` here would use (the same loaders, so the same answers). */
 function layersHere(workspace: string, profileFlag?: string) {
-  const paths = wrapixPaths(process.env, homedir(), process.getuid?.() ?? 0)
-  const user = loadConfigFile(paths.userConfigFile)
-  const project = loadConfigFile(projectConfigFile(workspace))
-  const name = resolveProfileName({ ...emptyFlags(), ...(profileFlag ? { profile: profileFlag } : {}) }, process.env, { user, project }).value
-  const { profile } = loadProfile(name, { project: projectProfilesDir(workspace), user: paths.userProfilesDir, builtin: BUILTIN_PROFILES_DIR })
+  const paths = pathsHere()
+  const layers = loadLayers(paths, workspace)
+  const { user, project } = layers
+  const flags = { ...emptyFlags(), ...(profileFlag ? { profile: profileFlag } : {}) }
+  const profileName = resolveProfileName(flags, process.env, layers)
+  const profile = loadProfileFor(profileName.value, paths, workspace, layers)
+  const settings = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: availableParallelism() })
   return {
-    paths, name, profile,
+    settings, name: profile.name, profile: profile.profile,
     user: user && { file: user.file, config: user.value },
     project: project && { file: project.file, text: project.text, config: project.value },
   }
@@ -43,6 +49,22 @@ function parseTarget(text: string): { host: string; port: number } {
     throw new WrapixError('usage', `"${text}" is not HOST[:PORT]`, 'for example: wrapix policy check api.github.com:443')
   }
   return { host, port }
+}
+
+/** What `policy approve [FILE]` approves: the project config, or the project profile FILE; and what it may then add. */
+function approvalTarget(workspace: string, profileFile?: string): { file: string; text: string; widens: string[] } {
+  const widens = (network: { allowedDomains: readonly string[]; mode?: string | undefined }): string[] =>
+    [...network.allowedDomains, ...(network.mode ? [`network.mode: ${network.mode}`] : [])]
+  if (profileFile !== undefined) {
+    const file = resolve(workspace, profileFile)
+    const text = readOptionalFile(file)
+    if (text === null) throw new WrapixError('usage', `no file ${file}`, 'name a project profile, e.g. wrapix policy approve .wrapix/profiles/NAME.yaml')
+    return { file, text, widens: widens(parseProfile(text, file).network) }
+  }
+  // Only the file: a profile or setting this approval is about to allow must not stop it.
+  const { project } = loadLayers(pathsHere(), workspace)
+  if (!project) throw new WrapixError('usage', `no project config at ${projectConfigFile(workspace)}`, 'run this in the project directory')
+  return { file: project.file, text: project.text, widens: widens(project.value.network) }
 }
 
 function formatEvent(e: AuditEvent): string {
@@ -70,7 +92,11 @@ export function registerPolicyCommands(program: Command): void {
       const flags = cmd.optsWithGlobals<{ profile?: string; allow: string[]; deny: string[]; resolve: string[]; json?: boolean }>()
       const { host, port } = parseTarget(target)
       const here = layersHere(process.cwd(), flags.profile)
-      const { policy: eff, warnings } = effectivePolicy({ profileName: here.name, profile: here.profile, user: here.user, project: here.project, allow: flags.allow, deny: flags.deny })
+      const { policy: eff, warnings: policyWarnings } = effectivePolicy({
+        profileName: here.name, profile: here.profile, user: here.user, project: here.project,
+        allow: flags.allow, deny: flags.deny, mode: here.settings.networkMode.value,
+      })
+      const warnings = [...here.settings.warnings, ...policyWarnings]
       let decision = decide(eff, host, port)
       const address = parseResolveFlags(flags.resolve)[host.toLowerCase()]
       if (decision.allowed && address !== undefined) {
@@ -104,27 +130,22 @@ export function registerPolicyCommands(program: Command): void {
 
   policy
     .command('approve')
-    .description("let this project's .wrapix/config.yaml widen the network policy, for its current content only")
+    .description("let this project's .wrapix/config.yaml (or a project profile) widen the sandbox, for its current content only")
+    .argument('[file]', 'a project profile to approve instead, e.g. .wrapix/profiles/NAME.yaml')
     .option('--json', 'print JSON')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .action(async (profileFile: string | undefined, _opts: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<{ json?: boolean }>()
-      const here = layersHere(process.cwd())
-      if (!here.project) {
-        throw new WrapixError('usage', `no project config at ${projectConfigFile(process.cwd())}`, 'run this in the project directory')
-      }
-      const hash = contentHash(here.project.text)
-      const userFile = here.paths.userConfigFile
+      const { file, text: approvedText, widens } = approvalTarget(process.cwd(), profileFile)
+      const hash = contentHash(approvedText)
+      const userFile = pathsHere().userConfigFile
       const { text, added } = addApprovedPolicy(readOptionalFile(userFile), hash, userFile)
       if (added) {
         await mkdir(dirname(userFile), { recursive: true })
         await writeFileAtomic(userFile, text)
       }
-      const widens = [...here.project.config.network.allowedDomains, ...(here.project.config.network.mode ? [`network.mode: ${here.project.config.network.mode}`] : [])]
-      if (flags.json) return void process.stdout.write(`${JSON.stringify({ file: here.project.file, hash, added, userConfig: userFile, widens }, null, 2)}\n`)
-      process.stdout.write(`${added ? 'approved' : 'already approved'}: ${here.project.file} (${hash})\n`)
+      if (flags.json) return void process.stdout.write(`${JSON.stringify({ file, hash, added, userConfig: userFile, widens }, null, 2)}\n`)
+      process.stdout.write(`${added ? 'approved' : 'already approved'}: ${file} (${hash})\n`)
       if (widens.length > 0) process.stdout.write(`it may now add: ${widens.join(', ')}\n`)
       process.stdout.write(`any later edit of that file needs a new approval (recorded in ${userFile})\n`)
     })
 }
-
-export const policyLogPath = (workspace: string, base: string): string => join(projectLogDir(workspace), `${base}.network.jsonl`)

@@ -1,4 +1,5 @@
 // The effective network policy of a session: built-in + profile + user + project (narrow only) + flags (pure).
+// The mode is not decided here: config/resolve.ts owns it (flags > env > project, narrow only > user > profile).
 import { WrapixError } from '../errors.js'
 import { contentHash } from '../config/resolve.js'
 import type { Config, Profile } from '../config/schema.js'
@@ -19,8 +20,8 @@ export interface PolicyLayers {
   readonly project: { readonly file: string; readonly text: string; readonly config: Config } | null
   readonly allow: readonly string[] // --allow HOST[:PORT]
   readonly deny: readonly string[] // --deny HOST[:PORT]
-  /** The mode already resolved by config/resolve.ts (which narrows the project's); undefined: resolve it here. */
-  readonly mode?: NetworkMode
+  /** The mode resolved by resolveSettings() (config/resolve.ts), which also narrows the project's. */
+  readonly mode: NetworkMode
 }
 
 export interface EffectivePolicy extends Policy {
@@ -35,8 +36,6 @@ export interface EffectivePolicyResult {
   readonly policy: EffectivePolicy
   readonly warnings: readonly string[]
 }
-
-export { contentHash }
 
 const ruleKey = (r: HostRule): string => {
   const target = r.kind === 'name' ? r.name : r.kind === 'wildcard' ? `*.${r.suffix}` : `${r.range.base.toString(16)}/${r.range.prefix}@${r.range.family}`
@@ -67,9 +66,7 @@ function alreadyCovered(policy: Policy, rule: HostRule): boolean {
   return policy.allow.some((r) => ruleKey(r) === ruleKey(rule))
 }
 
-const MODE_WIDTH: Record<NetworkMode, number> = { none: 0, limit: 1, open: 2 }
-
-export function canonicalPolicy(mode: NetworkMode, policy: Policy): string {
+function canonicalPolicy(mode: NetworkMode, policy: Policy): string {
   const keys = (rules: readonly HostRule[]): string[] => [...new Set(rules.map(ruleKey))].sort()
   return JSON.stringify({ mode, allow: keys(policy.allow), deny: keys(policy.deny) })
 }
@@ -87,7 +84,6 @@ export function effectivePolicy(layers: PolicyLayers): EffectivePolicyResult {
     ...parseAll(layers.profile?.network.deniedDomains ?? [], profileSource, profileWhere),
     ...parseAll(layers.user?.config.network.deniedDomains ?? [], 'user config', layers.user?.file ?? 'user config'),
   ]
-  let mode: NetworkMode = layers.user?.config.network.mode ?? layers.profile?.network.mode ?? 'limit'
 
   const project = layers.project
   const approved = project !== null && (layers.user?.config.approvedPolicies ?? []).includes(contentHash(project.text))
@@ -101,21 +97,15 @@ export function effectivePolicy(layers: PolicyLayers): EffectivePolicyResult {
         warnings.push(`${project.file}: ignoring allowedDomains "${rule.text}" (a project file may only narrow the policy); approve this file with: wrapix policy approve`)
       }
     }
-    const projectMode = project.config.network.mode
-    if (projectMode !== undefined && layers.mode === undefined) {
-      if (approved || MODE_WIDTH[projectMode] <= MODE_WIDTH[mode]) mode = projectMode
-      else warnings.push(`${project.file}: ignoring network.mode "${projectMode}" (wider than "${mode}"); approve this file with: wrapix policy approve`)
-    }
     if (project.config.approvedPolicies.length > 0) {
       warnings.push(`${project.file}: ignoring approvedPolicies (only your user config can approve a policy)`)
     }
   }
-  if (layers.mode !== undefined) mode = layers.mode
 
   const policy: Policy = {
     allow: dedupe([...trustedAllow, ...parseFlags(layers.allow, '--allow')]),
     deny: dedupe([...deny, ...parseFlags(layers.deny, '--deny')]),
   }
-  const digest = contentHash(canonicalPolicy(mode, policy))
-  return { policy: { ...policy, mode, digest, projectApproved: approved }, warnings }
+  const digest = contentHash(canonicalPolicy(layers.mode, policy))
+  return { policy: { ...policy, mode: layers.mode, digest, projectApproved: approved }, warnings }
 }

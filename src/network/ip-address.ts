@@ -80,12 +80,6 @@ export function rangeContains(range: IpRange, ip: IpAddress): boolean {
   return range.family === ip.family && (ip.value & maskOf(ip.family, range.prefix)) === range.base
 }
 
-export function formatIp(ip: IpAddress): string {
-  if (ip.family === 4) return [24n, 16n, 8n, 0n].map((s) => String((ip.value >> s) & 0xffn)).join('.')
-  const words = Array.from({ length: 8 }, (_, i) => ((ip.value >> BigInt(112 - i * 16)) & 0xffffn).toString(16))
-  return words.join(':').replace(/(^|:)0(:0)+(:|$)/, '::')
-}
-
 /** Ranges that are not the public internet: loopback, private, link-local (cloud metadata), CGNAT, ULA, … */
 const SPECIAL_RANGES: ReadonlyArray<readonly [string, string]> = [
   ['0.0.0.0/8', 'unspecified'],

@@ -17,7 +17,7 @@ import type { Lookup } from './resolve-destination.js'
 
 export interface SessionNetworkOptions {
   readonly sessionId: string
-  readonly mode: NetworkMode
+  /** Its mode decides what starts (limit: proxy and forwarder; open: the NAT bridge; none: nothing). */
   readonly policy: EffectivePolicy
   readonly auditPath: string
   readonly resolve: Readonly<Record<string, string>>
@@ -47,11 +47,12 @@ export interface SessionNetwork {
 }
 
 export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<SessionNetwork> {
-  const args = podmanNetworkArgs(opts.mode, opts.sessionId, opts.boundary ?? 'container')
-  const summaryBase = { mode: opts.mode, policyDigest: opts.policy.digest }
+  const { mode } = opts.policy
+  const args = podmanNetworkArgs(mode, opts.sessionId, opts.boundary ?? 'container')
+  const summaryBase = { mode, policyDigest: opts.policy.digest }
   const none = { allowed: 0, denied: 0, deniedHosts: [] }
   await removeStaleNetworks() // what a SIGKILLed wrapix left behind (any mode: every start tidies up)
-  if (opts.mode === 'none') {
+  if (mode === 'none') {
     return { podmanArgs: { global: [...args.global], run: [...args.run] }, env: {}, failed: new Promise(() => {}), close: async () => ({ ...summaryBase, ...none }) }
   }
 
@@ -77,7 +78,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
   }
   const run = [...args.run]
   try {
-    if (opts.mode === 'limit') {
+    if (mode === 'limit') {
       await mkdir(opts.runtimeDir, { recursive: true, mode: 0o700 })
       proxy = await startProxy({
         socketPath: join(opts.runtimeDir, `proxy-${opts.sessionId}.sock`),
@@ -105,7 +106,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
 
   return {
     podmanArgs: { global: [...args.global], run },
-    env: proxyEnv(opts.mode),
+    env: proxyEnv(mode),
     failed,
     close: () => {
       closed ??= (async () => {

@@ -66,7 +66,6 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     const argv = podmanArgv(plan)
     network = await startSessionNetwork({
       sessionId: plan.sessionId,
-      mode: plan.network.mode,
       policy,
       auditPath: hooks.networkLogPath ?? join(sessionDir, 'network.jsonl'),
       resolve: hooks.resolve ?? {},

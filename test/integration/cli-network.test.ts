@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../../src/network/audit-log.js'
-import { runWrapix } from '../helpers/cli.js'
+import { isolatedHome, runWrapix, tempProject } from '../helpers/cli.js'
 import { startTargets, type Targets } from '../helpers/network-targets.js'
 import { BASE_IMAGE, requirePodman } from '../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, useSandboxProject } from '../helpers/sandbox.js'
@@ -93,5 +93,50 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s b
     expect(JSON.parse(ls.stdout)).toEqual([expect.objectContaining({ id: record.id, exitCode: 0, denied: 1 })])
     const show = await runWrapix(['log', 'show', 'latest', '--json', '-C', sandbox.project.dir], { home: sandbox.home })
     expect(JSON.parse(show.stdout)).toMatchObject({ id: record.id, network: { allowed: 2, denied: 1 } })
+  })
+})
+
+// No sandbox: `policy check` must answer with the mode and profile a `wrapix run` in the same place would use.
+describe('wrapix policy check', () => {
+  it('reports the mode the launcher resolves, WRAPIX_NETWORK included', async () => {
+    const project = await tempProject({ '.wrapix/config.yaml': 'network: { mode: open }\n' })
+    try {
+      const env = await runWrapix(['policy', 'check', 'github.com', '--json'], { cwd: project.dir, env: { WRAPIX_NETWORK: 'none' } })
+      expect(env.exitCode, env.stderr).toBe(0)
+      expect(JSON.parse(env.stdout)).toMatchObject({ allowed: true, mode: 'none' })
+      // An unapproved project file may not widen the mode: limit, with the resolver's warning.
+      const widened = await runWrapix(['policy', 'check', 'github.com', '--json'], { cwd: project.dir })
+      expect(JSON.parse(widened.stdout)).toMatchObject({ mode: 'limit', warnings: [expect.stringContaining('ignoring network mode "open"')] })
+    } finally {
+      await project.cleanup()
+    }
+  })
+
+  it('refuses an unapproved project profile, as a run would, until that profile is approved', async () => {
+    const home = await isolatedHome()
+    const project = await tempProject({
+      '.wrapix/config.yaml': 'profile: wide\n',
+      '.wrapix/profiles/wide.yaml': 'network:\n  allowedDomains: [evil.test]\n',
+    })
+    try {
+      const r = await runWrapix(['policy', 'check', 'evil.test'], { cwd: project.dir, home })
+      expect(r.exitCode).toBe(5)
+      expect(r.stderr).toContain('is not approved')
+      expect(r.stderr).toContain('wrapix policy approve')
+      // ...while approving the project config itself still works.
+      const approve = await runWrapix(['policy', 'approve', '--json'], { cwd: project.dir, home })
+      expect(approve.exitCode, approve.stderr).toBe(0)
+      expect(JSON.parse(approve.stdout)).toMatchObject({ added: true, file: join(project.dir, '.wrapix', 'config.yaml') })
+      // The profile itself is approved by naming it, as the refusal's hint says; then the check uses it.
+      const approveProfile = await runWrapix(['policy', 'approve', '.wrapix/profiles/wide.yaml', '--json'], { cwd: project.dir, home })
+      expect(approveProfile.exitCode, approveProfile.stderr).toBe(0)
+      expect(JSON.parse(approveProfile.stdout)).toMatchObject({ added: true, widens: ['evil.test'] })
+      const after = await runWrapix(['policy', 'check', 'evil.test', '--json'], { cwd: project.dir, home })
+      expect(after.exitCode, after.stderr).toBe(0)
+      expect(JSON.parse(after.stdout)).toMatchObject({ allowed: true, rule: { source: 'profile wide' } })
+    } finally {
+      await project.cleanup()
+      await home.cleanup()
+    }
   })
 })

@@ -50,9 +50,9 @@ afterAll(async () => {
 describe.each(['container', 'gvisor'] as const)('git over SSH under %s', (boundary) => {
   it('reaches an allowlisted git host through the proxy and not a name nobody listed', async () => {
     const sessionId = uniqueId()
-    const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`git.test:${port}`, '127.0.0.2'], deny: [] })
+    const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`git.test:${port}`, '127.0.0.2'], deny: [], mode: 'limit' })
     const net = await startSessionNetwork({
-      sessionId, mode: 'limit', policy, auditPath: join(dir, `${sessionId}.jsonl`), resolve: { 'git.test': '127.0.0.2', 'other.test': '127.0.0.2' },
+      sessionId, policy, auditPath: join(dir, `${sessionId}.jsonl`), resolve: { 'git.test': '127.0.0.2', 'other.test': '127.0.0.2' },
       runtimeDir: join(dir, 'run'), boundary,
     })
     const { env, files } = sshProxyFiles()

@@ -26,14 +26,14 @@ afterAll(async () => {
 })
 
 function layers(allow: string[], deny: string[] = [], project: PolicyLayers['project'] = null): PolicyLayers {
-  return { profileName: 'base', profile: null, user: null, project, allow, deny }
+  return { profileName: 'base', profile: null, user: null, project, allow, deny, mode: 'limit' }
 }
 
 async function open(boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null) {
   const sessionId = uniqueId()
   const { policy } = effectivePolicy(layers(allow, deny, project))
   const auditPath = join(work, `${sessionId}.network.jsonl`)
-  const net = await startSessionNetwork({ sessionId, mode: 'limit', policy, auditPath, resolve, runtimeDir: join(work, 'run'), boundary })
+  const net = await startSessionNetwork({ sessionId, policy, auditPath, resolve, runtimeDir: join(work, 'run'), boundary })
   return { sessionId, net, auditPath }
 }
 
@@ -158,7 +158,7 @@ describe('several sessions at once', () => {
 it('refuses to start when the forwarder cannot reach its namespace (fail closed)', async () => {
   const sessionId = uniqueId()
   const { policy } = effectivePolicy(layers([]))
-  await expect(startSessionNetwork({ sessionId, mode: 'limit', policy, auditPath: join(work, 'x.jsonl'), resolve: {}, runtimeDir: join(work, 'bad,dir') }))
+  await expect(startSessionNetwork({ sessionId, policy, auditPath: join(work, 'x.jsonl'), resolve: {}, runtimeDir: join(work, 'bad,dir') }))
     .rejects.toMatchObject({ kind: 'host' })
   expect(await netnsExists(`wrapix-${sessionId}`)).toBe(false)
   expect(TEST_IMAGE).toBeTruthy()

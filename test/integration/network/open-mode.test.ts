@@ -55,7 +55,7 @@ describe.each(['container', 'gvisor'] as const)('open mode under %s', (boundary)
   it('reaches a public address but not a private one, and removes its rules afterwards', async () => {
     const sessionId = uniqueId()
     const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [], deny: [], mode: 'open' })
-    const net = await startSessionNetwork({ sessionId, mode: 'open', policy, auditPath: join(work, `${sessionId}.jsonl`), resolve: {}, runtimeDir: join(work, 'run'), boundary })
+    const net = await startSessionNetwork({ sessionId, policy, auditPath: join(work, `${sessionId}.jsonl`), resolve: {}, runtimeDir: join(work, 'run'), boundary })
     let out: Record<string, string>
     try {
       expect(net.env).toEqual({})

@@ -29,7 +29,7 @@ beforeAll(async () => {
   origin.listen(0, '127.0.0.2')
   await once(origin, 'listening')
   port = (origin.address() as AddressInfo).port
-  const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`api.test:${port}`, `rebind.test:${port}`, '127.0.0.2'], deny: [] })
+  const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`api.test:${port}`, `rebind.test:${port}`, '127.0.0.2'], deny: [], mode: 'limit' })
   proxy = await startProxy({
     socketPath: join(dir, 'p.sock'), policy, auditPath: join(dir, 'audit.jsonl'), resolve: { 'api.test': '127.0.0.2' },
     // A resolver that answers a private address first and a public one second: only the checked one is used.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigSchema } from '../../../src/config/schema.js'
 import type { ConfigFile } from '../../../src/config/schema.js'
-import { contentHash, effectivePolicy } from '../../../src/network/effective-policy.js'
+import { contentHash } from '../../../src/config/resolve.js'
+import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import type { PolicyLayers } from '../../../src/network/effective-policy.js'
 import { decide } from '../../../src/network/policy.js'
 
@@ -13,6 +14,7 @@ const layers = (over: Partial<PolicyLayers> = {}): PolicyLayers => ({
   project: null,
   allow: [],
   deny: [],
+  mode: 'limit',
   ...over,
 })
 const projectText = 'network:\n  allowedDomains: [evil.example]\n  deniedDomains: [pypi.org]\n'
@@ -52,13 +54,13 @@ describe('effectivePolicy', () => {
     expect(warnings.some((w) => w.includes('approvedPolicies'))).toBe(true)
   })
 
-  it('lets a project narrow the mode but not widen it without approval', () => {
+  it('takes the mode resolveSettings() chose, whatever the project file says (config/resolve.ts narrows it)', () => {
     const p = (mode: 'none' | 'open') => ({ ...project, config: cfg({ network: { mode } }) })
-    expect(effectivePolicy(layers({ project: p('none') })).policy.mode).toBe('none')
-    const widened = effectivePolicy(layers({ project: p('open') }))
-    expect(widened.policy.mode).toBe('limit')
-    expect(widened.warnings).toEqual([expect.stringContaining('network.mode "open"')])
-    expect(effectivePolicy(layers({ project: p('open'), mode: 'open' })).policy.mode).toBe('open')
+    expect(effectivePolicy(layers({ project: p('none'), mode: 'limit' })).policy.mode).toBe('limit')
+    const widened = effectivePolicy(layers({ project: p('open'), mode: 'open' }))
+    expect(widened.policy.mode).toBe('open')
+    expect(widened.warnings.some((w) => w.includes('mode'))).toBe(false)
+    expect(widened.policy.digest).not.toBe(effectivePolicy(layers({ project: p('open') })).policy.digest)
   })
 
   it('gives the same digest for the same rules in any order, and a different one when a rule changes', () => {
