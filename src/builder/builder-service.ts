@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
 import { keyAgeWarning } from '../keys/key-age.js'
-import { builderCommands } from './builder-argv.js'
+import { builderCommands, builderSshArgv } from './builder-argv.js'
 import { builderBuildContext, builderImageTag } from './builder-image.js'
-import { type BuilderRecord, ensureBuilderKeys, readBuilderRecord, rotateBuilderClientKey } from './builder-keys.js'
+import { type BuilderRecord, ensureBuilderKeys, readBuilderRecord, requireBuilderRecord, rotateBuilderClientKey } from './builder-keys.js'
 import { runOnBuilder } from './builder-probe.js'
 import type { BuilderSettings } from './builder-settings.js'
 
@@ -122,6 +122,14 @@ export async function builderStatus(settings: BuilderSettings, now: Date): Promi
     keyCreated: record?.created ?? null,
     warnings: age ? [age] : [],
   }
+}
+
+/** `wrapix-builder ssh [CMD…]`: OpenSSH on the terminal with the builder's key and pinned host key; its exit code. */
+export async function sshIntoBuilder(settings: BuilderSettings, command: readonly string[], tty: boolean): Promise<number> {
+  await requireBuilderRecord(settings)
+  const r = await execa('ssh', builderSshArgv(settings, command, tty), { stdio: 'inherit', reject: false })
+  if ((r as { code?: string }).code === 'ENOENT') throw new WrapixError('host', 'the OpenSSH client (ssh) is not installed', 'install openssh-client')
+  return r.exitCode ?? 255
 }
 
 /** `wrapix keys rotate builder`: a running builder is switched over without a moment without a key. */

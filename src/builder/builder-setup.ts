@@ -1,8 +1,11 @@
 // What `wrapix-builder config` prints and `setup` installs: an ssh_config Host block and a Nix build machine.
 // Text is built purely; applying an action rewrites only wrapix's own marked block in a file.
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { WrapixError } from '../errors.js'
 import { writeFileAtomic } from '../fs/atomic-write.js'
+import { withoutComment } from '../keys/key-pair.js'
+import { readFileIfExists } from '../fs/read-if-exists.js'
 import { BUILDER_USER } from './builder-image.js'
 import type { BuilderRecord } from './builder-keys.js'
 import { type BuilderSettings, builderPaths } from './builder-settings.js'
@@ -27,7 +30,7 @@ export function builderSshConfig(settings: BuilderSettings): string {
 
 /** base64 of the host key line: Nix's `publicHostKey` pins it the same way known_hosts does. */
 const publicHostKey = (record: BuilderRecord): string =>
-  Buffer.from(`${record.hostPublicKey.split(/\s+/).slice(0, 2).join(' ')}\n`).toString('base64')
+  Buffer.from(`${withoutComment(record.hostPublicKey)}\n`).toString('base64')
 
 export function nixBuildMachine(settings: BuilderSettings, record: BuilderRecord, arch: string): { nix: string; machinesLine: string } {
   const key = builderPaths(settings).clientKey
@@ -93,11 +96,19 @@ export function withMarkedBlock(existing: string, id: string, content: string): 
   return `${existing}${sep}${existing === '' ? '' : '\n'}${block}`
 }
 
+/** Writes `action`'s block into its file; a file the user may not write is a host error that says to use sudo. */
 export async function applySetupAction(action: SetupAction, id: string): Promise<'changed' | 'unchanged'> {
-  const existing = await readFile(action.path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return ''
-    throw err
-  })
+  try {
+    return await writeMarkedBlock(action, id)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EACCES' && code !== 'EPERM') throw err
+    throw new WrapixError('host', `no permission to write ${action.path}`, 'run it as root: sudo wrapix-builder setup (or see: wrapix-builder config)', { cause: err })
+  }
+}
+
+async function writeMarkedBlock(action: SetupAction, id: string): Promise<'changed' | 'unchanged'> {
+  const existing = (await readFileIfExists(action.path)) ?? ''
   const next = withMarkedBlock(existing, id, action.content)
   if (next === existing) return 'unchanged'
   await mkdir(dirname(action.path), { recursive: true, mode: action.system ? 0o755 : 0o700 })

@@ -2,13 +2,10 @@
 import { arch, homedir, platform } from 'node:os'
 import { existsSync } from 'node:fs'
 import { Command } from 'commander'
-import { execa } from 'execa'
-import { WrapixError } from '../errors.js'
-import { builderSshArgv } from '../builder/builder-argv.js'
 import type { BuilderStatus } from '../builder/builder-service.js'
 import { type BuilderSettings, resolveBuilderSettings } from '../builder/builder-settings.js'
 import { type GlobalOptions, note, printJson, warn } from './output.js'
-import { renderError } from './render-error.js'
+import { runProgram } from './run-program.js'
 
 interface BuilderGlobals extends GlobalOptions {
   port?: string
@@ -38,10 +35,8 @@ function printStatus(status: BuilderStatus, g: GlobalOptions): void {
 }
 
 async function requireRecord(settings: BuilderSettings) {
-  const { readBuilderRecord } = await import('../builder/builder-keys.js')
-  const record = await readBuilderRecord(settings)
-  if (!record) throw new WrapixError('usage', `the builder "${settings.name}" has no keys yet`, 'create them with: wrapix-builder start')
-  return record
+  const { requireBuilderRecord } = await import('../builder/builder-keys.js')
+  return requireBuilderRecord(settings)
 }
 
 export function builderProgram(setExit: (code: number) => void): Command {
@@ -77,12 +72,8 @@ export function builderProgram(setExit: (code: number) => void): Command {
   })
   program.command('ssh').description('an SSH session on the builder (or run CMD)').argument('[cmd...]', 'command to run')
     .action(async (cmd: string[], _o, command: Command) => {
-      const settings = settingsOf(g(command))
-      await requireRecord(settings)
-      const tty = cmd.length === 0 && process.stdin.isTTY === true
-      const r = await execa('ssh', builderSshArgv(settings, cmd, tty), { stdio: 'inherit', reject: false })
-      if ((r as { code?: string }).code === 'ENOENT') throw new WrapixError('host', 'the OpenSSH client (ssh) is not installed', 'install openssh-client')
-      setExit(r.exitCode ?? 255)
+      const { sshIntoBuilder } = await import('../builder/builder-service.js')
+      setExit(await sshIntoBuilder(settingsOf(g(command)), cmd, cmd.length === 0 && process.stdin.isTTY === true))
     })
   program.command('config').description('print the ssh_config block and the Nix buildMachines entry').action(async (_o, cmd: Command) => {
     const settings = settingsOf(g(cmd))
@@ -110,14 +101,7 @@ export function builderProgram(setExit: (code: number) => void): Command {
       const done: string[] = []
       for (const a of actions) {
         if (!o.yes && !(await confirm(`update ${a.path}? (${a.description})`, true))) continue
-        try {
-          if ((await applySetupAction(a, settings.name)) === 'changed') done.push(a.path)
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EPERM') {
-            throw new WrapixError('host', `no permission to write ${a.path}`, 'run it as root: sudo wrapix-builder setup (or see: wrapix-builder config)')
-          }
-          throw err
-        }
+        if ((await applySetupAction(a, settings.name)) === 'changed') done.push(a.path)
       }
       if (target.nixDarwin) note('nix-darwin manages /etc/nix: add the nix.buildMachines entry from `wrapix-builder config` to your configuration', opts)
       if (opts.json) return printJson({ ok: true, changed: done })
@@ -128,12 +112,5 @@ export function builderProgram(setExit: (code: number) => void): Command {
 
 export async function main(args: readonly string[]): Promise<number> {
   let exitCode = 0
-  const program = builderProgram((code) => (exitCode = code))
-  try {
-    await program.parseAsync(args, { from: 'user' })
-    return exitCode
-  } catch (err) {
-    const opts = program.opts<BuilderGlobals>()
-    return renderError(err, { json: opts.json, verbose: opts.verbose })
-  }
+  return runProgram(builderProgram((code) => (exitCode = code)), args, () => exitCode)
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander'
 import { addSetupOptions, setupAction, type SetupFlags } from './keys.js'
 import type { GlobalOptions } from './output.js'
-import { renderError } from './render-error.js'
+import { runProgram } from './run-program.js'
 
 export async function main(args: readonly string[]): Promise<number> {
   const program = addSetupOptions(
@@ -15,11 +15,5 @@ export async function main(args: readonly string[]): Promise<number> {
   ).action(async (name: string | undefined, flags: SetupFlags & GlobalOptions) => {
     await setupAction(name, flags, flags)
   })
-  try {
-    await program.parseAsync(args, { from: 'user' })
-    return 0
-  } catch (err) {
-    const opts = program.opts<GlobalOptions>()
-    return renderError(err, { json: opts.json, verbose: opts.verbose })
-  }
+  return runProgram(program, args)
 }

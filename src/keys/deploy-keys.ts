@@ -4,6 +4,7 @@ import { createGithubClient, type GithubClient, githubHostOf, resolveGithubApiUr
 import { GITHUB_SSH_HOSTS, repositorySlug } from './github-remote.js'
 import { resolveGithubToken } from './github-token.js'
 import { assertKeyName, defaultKeyName } from './key-name.js'
+import { samePublicKey } from './key-pair.js'
 import type { KeyRecord } from './key-record.js'
 import { keyFilesExist, keyPaths, readKeyRecord, removeKeyFiles } from './key-store.js'
 import { type KeyChange, replaceKeys, unregisterKeys } from './replace-keys.js'
@@ -105,12 +106,11 @@ export async function checkRemoteKeys(ctx: KeysContext, records: readonly KeyRec
   for (const record of records) {
     const client = clients.get(record.githubApi) ?? (await clientFor(ctx, record.githubApi))
     clients.set(record.githubApi, client)
-    const blob = (line: string) => line.split(/\s+/)[1]
     const deployKeys = await client.listDeployKeys(record.repository)
-    let ok = deployKeys.some((k) => blob(k.key) === blob(record.deploy.publicKey))
+    let ok = deployKeys.some((k) => samePublicKey(k.key, record.deploy.publicKey))
     if (ok && record.signing) {
       const signing = record.signing
-      ok = (await client.listSigningKeys()).some((k) => blob(k.key) === blob(signing.publicKey))
+      ok = (await client.listSigningKeys()).some((k) => samePublicKey(k.key, signing.publicKey))
     }
     result.set(record.name, ok)
   }

@@ -27,6 +27,9 @@ export function publicKeyBlob(publicKeyLine: string): string {
   return blob
 }
 
+/** `ssh-ed25519 AAAA… comment` → `ssh-ed25519 AAAA…`: the form known_hosts and Nix's publicHostKey pin. */
+export const withoutComment = (publicKeyLine: string): string => publicKeyLine.trim().split(/\s+/).slice(0, 2).join(' ')
+
 /** OpenSSH's SHA256 fingerprint: base64 of sha256(key blob) without padding. */
 export function fingerprintOf(publicKeyLine: string): string {
   const digest = createHash('sha256').update(Buffer.from(publicKeyBlob(publicKeyLine), 'base64')).digest('base64')

@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { writeFileAtomic } from '../fs/atomic-write.js'
+import { readFileIfExists } from '../fs/read-if-exists.js'
 import type { KeyPair } from './key-pair.js'
 import { type KeyRecord, KeyRecordSchema } from './key-record.js'
 
@@ -71,14 +72,8 @@ function parseRecord(text: string, file: string): KeyRecord {
 /** The sidecar of key `name`, or null when there is none. An unreadable or invalid sidecar is an error. */
 export async function readKeyRecord(home: string, name: string): Promise<KeyRecord | null> {
   const file = keyPaths(home, name).record
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw err
-  }
-  return parseRecord(text, file)
+  const text = await readFileIfExists(file)
+  return text === null ? null : parseRecord(text, file)
 }
 
 export interface KeyListing {

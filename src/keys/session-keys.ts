@@ -10,7 +10,6 @@ import type { SessionKeys } from './session-key-plan.js'
 import { findRepository } from './repo-discovery.js'
 
 export { gitSignEnabled, sessionKeyPlanParts } from './session-key-plan.js'
-export type { SessionKeyPlanOptions, SessionKeyPlanParts, SessionKeys } from './session-key-plan.js'
 
 export interface MissingSessionKeys {
   readonly missing: true

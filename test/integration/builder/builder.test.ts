@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builderSshArgv } from '../../../src/builder/builder-argv.js'
 import { readBuilderRecord } from '../../../src/builder/builder-keys.js'
 import { runOnBuilder } from '../../../src/builder/builder-probe.js'
-import { builderStatus, containerState, rotateBuilderKeys, startBuilder, stopBuilder } from '../../../src/builder/builder-service.js'
+import { builderStatus, containerState, rotateBuilderKeys, sshIntoBuilder, startBuilder, stopBuilder } from '../../../src/builder/builder-service.js'
 import { type BuilderSettings, builderPaths, resolveBuilderSettings } from '../../../src/builder/builder-settings.js'
 import { generateKeyPair } from '../../../src/keys/key-pair.js'
 import { closedLoopbackPort } from '../../helpers/mock-github.js'
@@ -52,6 +52,12 @@ describe.skipIf(!podman)('wrapix-builder (podman)', () => {
     const root = await execa('ssh', argv, { reject: false, stdin: 'ignore' })
     expect(root.exitCode).toBe(255)
     expect(root.stderr).toContain('Permission denied')
+  })
+
+  it('wrapix-builder ssh returns the remote command’s exit code, and needs the builder’s keys', async () => {
+    expect(await sshIntoBuilder(settings, ['exit', '7'], false)).toBe(7)
+    const keyless = resolveBuilderSettings(home, {}, 'linux', { name: uniqueName('wrapix-builder-keyless') })
+    await expect(sshIntoBuilder(keyless, ['true'], false)).rejects.toMatchObject({ kind: 'usage', message: expect.stringContaining('has no keys yet') })
   })
 
   it('refuses a builder whose host key is not the pinned one', async () => {

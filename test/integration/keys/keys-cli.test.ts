@@ -88,6 +88,23 @@ describe('setup-deploy-key and wrapix keys', () => {
     expect(r.stderr).toMatch(/^wrapix: cannot reach the GitHub API at http:\/\/127\.0\.0\.1:\d+ to register the deploy key on ada\/cli\.repo \(ECONNREFUSED\)\nhint: /)
   })
 
+  it('keys ls --check marks a key whose deploy or signing key was removed on GitHub', async () => {
+    await setupKey('check-key')
+    type Row = { name: string; registered: boolean; warning: string | null }
+    const check = async () => (JSON.parse((await wrapix('keys', 'ls', '--check', '--json')).stdout) as { keys: Row[] }).keys
+    expect(await check()).toEqual([expect.objectContaining({ name: 'check-key', registered: true, warning: null })])
+
+    gh.signingKeys.splice(0) // removed by hand in GitHub's settings: the deploy key alone is not enough
+    const noSigning = await wrapix('keys', 'ls', '--check')
+    expect(noSigning.stderr).toContain('deploy key "check-key" is no longer registered on GitHub: setup-deploy-key check-key -f')
+    expect(noSigning.stdout).toMatch(/check-key\s+ada\/cli\.repo\s+\S+\s+0d\s+NO\s/)
+
+    await setupKey('check-key', '-f')
+    gh.repos.get('ada/cli.repo')!.splice(0)
+    expect(await check()).toEqual([expect.objectContaining({ name: 'check-key', registered: false })])
+    await wrapix('keys', 'rm', 'check-key')
+  })
+
   it('warns about deploy keys older than 90 days in keys ls', async () => {
     await setupKey('old-key')
     const file = join(process.env.HOME!, '.ssh', 'deploy_keys', 'old-key.json')

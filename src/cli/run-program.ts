@@ -1,0 +1,15 @@
+// The edge of each bin: parse argv with a commander program and turn whatever it throws into an exit code.
+import type { Command } from 'commander'
+import type { GlobalOptions } from './output.js'
+import { renderError } from './render-error.js'
+
+/** `exitCode` is read after a successful parse (an action may have set it); errors are rendered once. */
+export async function runProgram(program: Command, args: readonly string[], exitCode: () => number = () => 0): Promise<number> {
+  try {
+    await program.parseAsync(args, { from: 'user' })
+    return exitCode()
+  } catch (err) {
+    const { json, verbose } = program.opts<GlobalOptions>()
+    return renderError(err, { json, verbose })
+  }
+}
