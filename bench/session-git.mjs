@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
-const { probeGit, diffStatSince } = await import('../dist/session/git-state.js')
+const { probeGit, gitAfterAndDiff } = await import('../dist/session/git-state.js')
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15))
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
 
@@ -27,9 +27,7 @@ try {
     const b = performance.now() - t
     t = performance.now()
     // what record-writer's gitRecord does at finish
-    const { gitAfterAndDiff } = await import('../dist/session/git-state.js')
-    if (gitAfterAndDiff) await (await gitAfterAndDiff(project, probe.snapshot.head)).diff
-    else { await probeGit(project); await diffStatSince(project, probe.snapshot.head) }
+    await (await gitAfterAndDiff(project, probe.snapshot.head)).diff
     const a = performance.now() - t
     if (i >= 2) before.push(b), after.push(a)
   }

@@ -7,20 +7,19 @@ export const SUMMARY_LIST_CAP = 1000
 /** Longer commands are cut (with a marker) so one pasted script cannot bloat the record. */
 export const COMMAND_TEXT_CAP = 2000
 
-export const CommandRunSchema = z.strictObject({
+const CommandRunSchema = z.strictObject({
   command: z.string(),
   exitCode: z.number().int().nullable().describe('exit status when the tool result tells it'),
   isError: z.boolean().nullable().describe('the tool reported an error; null when no result was seen'),
 })
 export type CommandRun = z.infer<typeof CommandRunSchema>
 
-export const TokenCountsSchema = z.strictObject({
+const TokenCountsSchema = z.strictObject({
   input: z.number().int().nonnegative(),
   output: z.number().int().nonnegative(),
   cacheCreation: z.number().int().nonnegative(),
   cacheRead: z.number().int().nonnegative(),
 })
-export type TokenCounts = z.infer<typeof TokenCountsSchema>
 
 export const TranscriptSummarySchema = z.strictObject({
   available: z.literal(true),
@@ -50,11 +49,10 @@ export const TranscriptSummarySchema = z.strictObject({
 })
 export type TranscriptSummary = z.infer<typeof TranscriptSummarySchema>
 
-export const TranscriptUnavailableSchema = z.strictObject({
+const TranscriptUnavailableSchema = z.strictObject({
   available: z.literal(false),
   reason: z.string(),
 })
-export type TranscriptUnavailable = z.infer<typeof TranscriptUnavailableSchema>
 
 export const TranscriptSchema = z.discriminatedUnion('available', [TranscriptSummarySchema, TranscriptUnavailableSchema])
 export type Transcript = z.infer<typeof TranscriptSchema>

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { findSessionRecord, listSessionRecords } from '../session/log-store.js'
+import { logDir } from '../session/log-paths.js'
 import { listEntry, renderList, renderShow } from './log-render.js'
 import { note, printJson, type GlobalOptions } from './output.js'
 
@@ -26,7 +27,7 @@ export function registerLogCommands(program: Command): void {
       const { records, unreadable } = await listSessionRecords(workspaceOf(flags))
       for (const u of unreadable) note(`skipped ${u.path}: ${u.reason}`, flags)
       if (flags.json) return printJson(records.map(listEntry))
-      if (records.length === 0) return note(`no session records in ${workspaceOf(flags)}/.wrapix/log`, flags)
+      if (records.length === 0) return note(`no session records in ${logDir(workspaceOf(flags))}`, flags)
       printLines(renderList(records))
     })
 

@@ -2,7 +2,8 @@
 // unknown exit code, so no session is ever missing from the log. Run at the start of each wrapix run.
 import { stat } from 'node:fs/promises'
 import { journalOwnerAlive, readJournals, removeJournal, type JournalEntry } from './journal.js'
-import { networkLogPathOf, writeSessionRecord } from './record-writer.js'
+import { networkLogPathOf } from './log-paths.js'
+import { writeSessionRecord } from './record-writer.js'
 import { redactSecretShapes, type Redact } from './redact.js'
 
 /** Writes records for dead sessions and returns their paths. */

@@ -35,7 +35,7 @@ export type GitProbe = { available: true; snapshot: GitSnapshot } | { available:
 // fsmonitor and filter command a planted config or .gitattributes could name.
 const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.pager=cat']
 // wrapix's own state in the workspace (records, the agent's config dir) is not the agent's work.
-export const EXCLUDED_PATHS = ['.wrapix', '.claude']
+const EXCLUDED_PATHS = ['.wrapix', '.claude']
 const PATHSPEC = ['--', '.', ...EXCLUDED_PATHS.map((p) => `:(exclude)${p}`)]
 const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
 
@@ -118,15 +118,11 @@ export function parseStatusV2(out: string): GitSnapshot {
 }
 
 /**
- * Diff stat of the work tree under `workspace` against `baseHead` (null: against an empty tree).
- * New untracked files count as added; ignored files and wrapix's own folders do not. Uses a throw-away index holding
- * `baseHead` with new files marked intent-to-add, so no blob is written and the real index is untouched.
+ * The end of a session: the git state after it and the diff stat since `baseHead`, found concurrently.
+ * The diff is of the work tree against `baseHead` (null: against an empty tree); new untracked files count
+ * as added, ignored files and wrapix's own folders do not. It uses a throw-away index holding `baseHead`
+ * with new files marked intent-to-add, so no blob is written and the real index is untouched.
  */
-export async function diffStatSince(workspace: string, baseHead: string | null): Promise<DiffStat> {
-  return diffWith(gitIn(workspace), baseHead)
-}
-
-/** The end of a session: the git state after it and the diff stat since `baseHead`, found concurrently. */
 export async function gitAfterAndDiff(workspace: string, baseHead: string | null): Promise<{ after: GitProbe; diff: Promise<DiffStat> }> {
   const runners = gitIn(workspace)
   const diff = diffWith(runners, baseHead)

@@ -10,6 +10,12 @@ export const journalPath = (workspace: string, sessionId: string): string =>
 export const RECORD_SUFFIX = '.json'
 export const NETWORK_SUFFIX = '.network.jsonl'
 
+/** A session's record, `<baseName>.json`, and its network decisions beside it. */
+export const recordPathOf = (workspace: string, { baseName }: { baseName: string }): string =>
+  join(logDir(workspace), baseName + RECORD_SUFFIX)
+export const networkLogPathOf = (workspace: string, { baseName }: { baseName: string }): string =>
+  join(logDir(workspace), baseName + NETWORK_SUFFIX)
+
 /** `2026-11-22T03:15:22.123Z` → `20261122T031522.123Z`: sorts by time, safe in every file system. */
 export function compactUtc(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '')

@@ -2,8 +2,8 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
-import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX } from './log-paths.js'
-import { SessionRecordSchema, type SessionRecord } from './record-schema.js'
+import { logDir, RECORD_SUFFIX } from './log-paths.js'
+import { RECORD_SCHEMA_VERSION, SessionRecordSchema, type SessionRecord } from './record-schema.js'
 
 export interface StoredRecord {
   /** Base name of the record file (no `.json`), e.g. `20261122T031522.123Z-a1b2c3d4`. */
@@ -26,14 +26,14 @@ export async function listSessionRecords(workspace: string): Promise<RecordListi
   } catch {
     return { records: [], unreadable: [] }
   }
-  const files = names.filter((n) => n.endsWith(RECORD_SUFFIX) && !n.endsWith(NETWORK_SUFFIX) && !n.startsWith('.'))
+  const files = names.filter((n) => n.endsWith(RECORD_SUFFIX) && !n.startsWith('.'))
   const listing: RecordListing = { records: [], unreadable: [] }
   for (const file of files.sort().reverse()) {
     const path = join(dir, file)
     try {
       const parsed = SessionRecordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')))
       if (parsed.success) listing.records.push({ name: file.slice(0, -RECORD_SUFFIX.length), path, record: parsed.data })
-      else listing.unreadable.push({ path, reason: `not a version ${1} session record` })
+      else listing.unreadable.push({ path, reason: `not a version ${RECORD_SCHEMA_VERSION} session record` })
     } catch (err) {
       listing.unreadable.push({ path, reason: (err as Error).message })
     }

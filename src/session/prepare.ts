@@ -1,7 +1,7 @@
 // preparePlan(): the edge that gathers files, host facts and path facts, then calls the pure planner.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { lstatSync, realpathSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { execa } from 'execa'
 import { loadConfigFile } from '../config/load.js'
 import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
@@ -44,7 +44,7 @@ export interface Prepared {
   readonly warnings: readonly string[]
 }
 
-export const newSessionId = (): string => randomBytes(6).toString('hex')
+const newSessionId = (): string => randomBytes(6).toString('hex')
 
 export function pathFact(path: string): PathFact {
   try {
@@ -76,7 +76,7 @@ export function loadProfileFor(name: string, paths: WrapixPaths, workspace: stri
 /** The workspace a run in `cwd` with DIR operand `dir` uses: its real path when it exists. */
 export const workspaceOf = (cwd: string, dir: string | null): string => pathFact(resolve(cwd, dir ?? '.')).realPath
 
-export async function gitIdentity(cwd: string): Promise<GitIdentity> {
+async function gitIdentity(cwd: string): Promise<GitIdentity> {
   const r = await execa('git', ['config', '--get-regexp', '^user\\.(name|email)$'], { cwd, reject: false })
   const identity: { name?: string; email?: string } = {}
   if (r.exitCode !== 0) return identity
@@ -147,5 +147,3 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
   return { plan, secrets, settings, profile, policy, layers, paths, host, warnings }
 }
-
-export const sessionRuntimeDir = (paths: WrapixPaths, sessionId: string): string => join(paths.runtimeDir, sessionId)

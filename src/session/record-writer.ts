@@ -1,13 +1,11 @@
 // Turns a journal entry plus what is known at the end into a session record, masks secrets in it and
 // writes it atomically under the name reserved at start. Shared by a normal finish and by recovery.
 import { stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
 import { createFileAtomic } from '../fs/atomic-write.js'
+import type { NetworkSummary } from '../network/session-network.js'
 import { gitAfterAndDiff } from './git-state.js'
-import type { JournalEntry } from './journal.js'
-import { removeJournal } from './journal.js'
-import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX } from './log-paths.js'
-import type { NetworkSummary } from './network-summary.js'
+import { removeJournal, type JournalEntry } from './journal.js'
+import { NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
 import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitRecord, type SessionRecord } from './record-schema.js'
 import { redactDeep, type Redact } from './redact.js'
 import { summarizeAgentTranscript } from './transcript.js'
@@ -22,11 +20,6 @@ export interface SessionOutcome {
   captureGitAfter: boolean
   finalizedBy: 'session' | 'recovery'
 }
-
-export const recordPathOf = (workspace: string, entry: Pick<JournalEntry, 'baseName'>): string =>
-  join(logDir(workspace), entry.baseName + RECORD_SUFFIX)
-export const networkLogPathOf = (workspace: string, entry: Pick<JournalEntry, 'baseName'>): string =>
-  join(logDir(workspace), entry.baseName + NETWORK_SUFFIX)
 
 export async function writeSessionRecord(workspace: string, entry: JournalEntry, outcome: SessionOutcome, redact: Redact): Promise<string> {
   const start = new Date(entry.start)
@@ -59,7 +52,7 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
     argv: entry.argv,
     policy: net ? { mode: net.mode, digest: net.policyDigest } : entry.policy,
     network: net
-      ? { allowed: net.allowed, denied: net.denied, deniedHosts: net.deniedHosts, decisionsFile: entry.baseName + NETWORK_SUFFIX }
+      ? { allowed: net.allowed, denied: net.denied, deniedHosts: [...net.deniedHosts], decisionsFile: entry.baseName + NETWORK_SUFFIX }
       : null,
     git,
     transcript,

@@ -1,14 +1,14 @@
 // Records one session: at start it captures git state, reserves a unique record name and writes a
 // journal entry; `finish` writes the record (git after, diff stat, transcript summary, network summary).
 import { mkdir, writeFile } from 'node:fs/promises'
+import type { NetworkSummary } from '../network/session-network.js'
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
 import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
-import { logDir, recordBaseName } from './log-paths.js'
-import type { NetworkSummary } from './network-summary.js'
+import { logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
 import type { ExitStatus, SessionMode } from './record-schema.js'
-import { networkLogPathOf, recordPathOf, writeSessionRecord } from './record-writer.js'
+import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
 export interface RecordingOptions {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX, startFromBaseName } from './log-paths.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
+const SESSION_SUFFIXES = [NETWORK_SUFFIX, RECORD_SUFFIX]
 
 /** Deletes expired session files and returns the names deleted. */
 export async function applyRetention(workspace: string, retentionDays: number, now: Date = new Date()): Promise<string[]> {
@@ -18,12 +19,9 @@ export async function applyRetention(workspace: string, retentionDays: number, n
   const cutoff = now.getTime() - retentionDays * DAY_MS
   const deleted: string[] = []
   for (const name of names) {
-    const base = name.endsWith(NETWORK_SUFFIX)
-      ? name.slice(0, -NETWORK_SUFFIX.length)
-      : name.endsWith(RECORD_SUFFIX)
-        ? name.slice(0, -RECORD_SUFFIX.length)
-        : undefined
-    if (base === undefined || name.startsWith('.')) continue
+    const suffix = SESSION_SUFFIXES.find((s) => name.endsWith(s))
+    if (suffix === undefined || name.startsWith('.')) continue
+    const base = name.slice(0, -suffix.length)
     const path = join(dir, name)
     // A name wrapix did not write (no start time in it) ages by its modification time.
     const started = startFromBaseName(base)?.getTime() ?? (await stat(path).catch(() => undefined))?.mtimeMs

@@ -1,5 +1,4 @@
 // Connects a launch to its session record: finalize what killed sessions left, apply retention, record this one.
-import { performance } from 'node:perf_hooks'
 import type { NetworkSummary } from '../network/session-network.js'
 import { probeGit, type GitProbe } from './git-state.js'
 import { applyRetention } from './retention.js'
@@ -43,7 +42,7 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
   return {
     networkLogPath: recorder.networkLogPath,
     finish: ({ exitCode, network }) =>
-      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network: { ...network, deniedHosts: [...network.deniedHosts] } } : {}) }),
+      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network } : {}) }),
   }
 }
 
@@ -53,7 +52,7 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
  * probe is older than EARLY_PROBE_MAX_AGE_MS (an image was built meanwhile): the record probes afresh.
  */
 export function probeGitEarly(cwd: string, dir: string | null): () => Promise<GitProbe> | undefined {
-  const startedAt = performance.now()
+  const startedAt = performance.now() // the global one (not node:perf_hooks'), so a test can fake its clock
   const probe = probeGit(workspaceOf(cwd, dir))
   probe.catch(() => {}) // a failed preparation never awaits it
   return () => (performance.now() - startedAt <= EARLY_PROBE_MAX_AGE_MS ? probe : undefined)

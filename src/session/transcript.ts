@@ -6,8 +6,8 @@ import type { Transcript } from '../agents/transcript-summary.js'
 import type { AgentName } from '../sandbox/plan.js'
 
 /** Claude's config dir in the sandbox is /workspace/.claude, i.e. `<workspace>/.claude` on the host. */
-export const SANDBOX_WORKDIR = '/workspace'
-export const claudeConfigDirOnHost = (workspace: string): string => join(workspace, '.claude')
+const SANDBOX_WORKDIR = '/workspace'
+const claudeConfigDirOnHost = (workspace: string): string => join(workspace, '.claude')
 
 export interface TranscriptQuery {
   agent: AgentName

@@ -1,5 +1,5 @@
 // `wrapix log ls|show` over records written by the real recorder in a temp workspace.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -78,5 +78,21 @@ describe('wrapix log', () => {
     expect(await main(['log', 'show', 'aaaa', '-C', ws])).toBe(2)
     expect(stderr).toContain('"aaaa" matches 2 session records')
     expect(stdout).toBe('')
+  })
+
+  it('says where it looked when there are no records, and names files it skipped', async () => {
+    expect(await main(['log', 'ls', '-C', ws])).toBe(0)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`no session records in ${join(ws, '.wrapix', 'log')}`)
+    expect(await main(['log', 'show', '-C', ws])).toBe(2)
+    expect(stderr).toContain(`no session records in ${join(ws, '.wrapix', 'log')}`)
+
+    await aSession('aaaa1111-x', '2026-11-20T10:00:00.000Z', 0)
+    const foreign = join(ws, '.wrapix', 'log', '20261121T000000.000Z-future.json')
+    writeFileSync(foreign, JSON.stringify({ schemaVersion: 2 }))
+    stderr = ''
+    expect(await main(['log', 'ls', '--json', '-C', ws])).toBe(0)
+    expect((JSON.parse(stdout) as { id: string }[]).map((r) => r.id)).toEqual(['aaaa1111-x'])
+    expect(stderr).toContain(`skipped ${foreign}: not a version 1 session record`)
   })
 })

@@ -1,20 +1,21 @@
 // The recorder with real git in temp repositories and real files; no sandbox involved.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FIXTURE_CANARY } from '../../fixtures/claude-transcripts/regenerate.js'
 import { finalizeStaleSessions } from '../../../src/session/finalize-stale.js'
 import { journalPath, logDir } from '../../../src/session/log-paths.js'
-import { SessionRecordSchema, type SessionRecord } from '../../../src/session/record-schema.js'
 import { startRecording, type RecordingOptions } from '../../../src/session/recorder.js'
 import { createRedactor } from '../../../src/session/redact.js'
 import { applyRetention } from '../../../src/session/retention.js'
+import { availableGit, expectDiffStat, gitIn, readRecordFile } from '../../helpers/session-record.js'
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/claude-transcripts')
 const CANARY = 'canary-value-passed-with-e-9f3K'
+/** Above the kernel's pid_max (2^22), so no process can have it: a wrapix that is gone. */
+const DEAD_PID = 2 ** 22 + 1
 
 let ws: string
 beforeEach(() => {
@@ -22,12 +23,11 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(ws, { recursive: true, force: true }))
 
-const git = (...args: string[]) => execa('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: ws })
+const git = (...args: string[]) => gitIn(ws, ...args)
 const write = (path: string, content: string) => {
   mkdirSync(join(ws, path, '..'), { recursive: true })
   writeFileSync(join(ws, path), content)
 }
-const readRecord = (path: string): SessionRecord => SessionRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')))
 const options = (overrides: Partial<RecordingOptions> = {}): RecordingOptions => ({
   workspace: ws,
   sessionId: `${Math.random().toString(16).slice(2, 10)}-session`,
@@ -64,21 +64,15 @@ describe('session record of a git workspace', () => {
     await git('commit', '-qm', 'ignore logs')
     const path = await rec.finish({ exitCode: 0, exitStatus: 'exited' })
 
-    const record = readRecord(path)
-    expect(record.git).toMatchObject({ available: true, before: { head, branch: 'main', dirty: false }, after: { branch: 'main', dirty: true }, error: null })
-    if (!record.git.available) throw new Error('git should be available')
-    expect(record.git.after?.head).not.toBe(head)
-    expect(record.git.diff).toEqual({
-      filesChanged: 4,
-      insertions: 6,
-      deletions: 3,
-      files: expect.arrayContaining([
-        { path: 'README.md', insertions: 2, deletions: 1 },
-        { path: 'src/new file.ts', insertions: 3, deletions: 0 },
-        { path: 'src/old.ts', insertions: 0, deletions: 2 },
-        { path: '.gitignore', insertions: 1, deletions: 0 },
-      ]),
-    })
+    const gitRecord = availableGit(readRecordFile(path))
+    expect(gitRecord).toMatchObject({ before: { head, branch: 'main', dirty: false }, after: { branch: 'main', dirty: true }, error: null })
+    expect(gitRecord.after?.head).not.toBe(head)
+    expectDiffStat(gitRecord, [
+      { path: 'README.md', insertions: 2, deletions: 1 },
+      { path: 'src/new file.ts', insertions: 3, deletions: 0 },
+      { path: 'src/old.ts', insertions: 0, deletions: 2 },
+      { path: '.gitignore', insertions: 1, deletions: 0 },
+    ])
     // the user's index is untouched: the new file is still untracked
     expect((await git('status', '--porcelain', '--', 'src')).stdout).toContain('?? "src/new file.ts"')
   })
@@ -100,7 +94,7 @@ describe('session record of a git workspace', () => {
 
   it('says why there is no git state outside a repository', async () => {
     const path = await (await startRecording(options())).finish({ exitCode: 3, exitStatus: 'exited' })
-    expect(readRecord(path)).toMatchObject({ exitCode: 3, git: { available: false, reason: 'not a git repository' } })
+    expect(readRecordFile(path)).toMatchObject({ exitCode: 3, git: { available: false, reason: 'not a git repository' } })
   })
 })
 
@@ -117,7 +111,7 @@ describe('session record contents', () => {
     })
     expect(path).toBe(rec.recordPath)
     expect(path.split('/').pop()).toBe('20261122T031523.623Z-abcdef12.json')
-    const record = readRecord(path)
+    const record = readRecordFile(path)
     expect(record).toMatchObject({
       id: 'ABCDEF12-3456',
       start: '2026-11-22T03:15:23.623Z',
@@ -146,7 +140,7 @@ describe('session record contents', () => {
     const project = join(ws, '.claude', 'projects', '-workspace')
     mkdirSync(project, { recursive: true })
     copyFileSync(join(FIXTURES, 'tools.jsonl'), join(project, '1f9cda0b-432f-476e-9100-75a1b5172d3d.jsonl'))
-    const record = readRecord(await rec.finish({ exitCode: 0, exitStatus: 'exited' }))
+    const record = readRecordFile(await rec.finish({ exitCode: 0, exitStatus: 'exited' }))
     if (!record.transcript.available) throw new Error(record.transcript.reason)
     expect(record.agent.version).toBe('2.1.330')
     expect(record.agent.sessionIds).toEqual(record.transcript.sessionIds)
@@ -156,8 +150,22 @@ describe('session record contents', () => {
     expect(record.transcript.rawPaths).toEqual([join(project, '1f9cda0b-432f-476e-9100-75a1b5172d3d.jsonl')])
   })
 
+  it("takes only its own claude session's transcript and its subagents', not a concurrent session's", async () => {
+    const own = '5b1e0c1a-0000-4000-8000-000000000001'
+    const rec = await startRecording(options({ agent: 'claude', agentSessionId: own }))
+    const project = join(ws, '.claude', 'projects', '-workspace')
+    const files = [`${own}.jsonl`, `${own}/subagents/agent-a1.jsonl`, '9d2f0c1a-0000-4000-8000-000000000002.jsonl']
+    for (const f of files) {
+      mkdirSync(join(project, f, '..'), { recursive: true })
+      copyFileSync(join(FIXTURES, 'tools.jsonl'), join(project, f))
+    }
+    const record = readRecordFile(await rec.finish({ exitCode: 0, exitStatus: 'exited' }))
+    if (!record.transcript.available) throw new Error(record.transcript.reason)
+    expect(record.transcript.rawPaths).toEqual([join(project, files[1]!), join(project, files[0]!)].sort())
+  })
+
   it('says so when claude left no transcript', async () => {
-    const record = readRecord(await (await startRecording(options({ agent: 'claude' }))).finish({ exitCode: 1, exitStatus: 'exited' }))
+    const record = readRecordFile(await (await startRecording(options({ agent: 'claude' }))).finish({ exitCode: 1, exitStatus: 'exited' }))
     expect(record.transcript).toEqual({ available: false, reason: 'claude wrote no transcript during this session' })
   })
 })
@@ -169,7 +177,7 @@ describe('concurrency, recovery and retention', () => {
     const recorders = await Promise.all([1, 2, 3, 4, 5].map(() => startRecording(options({ sessionId: 'same-short-id', now }))))
     const paths = await Promise.all(recorders.map((r, i) => r.finish({ exitCode: i, exitStatus: 'exited' })))
     expect(new Set(paths).size).toBe(5)
-    expect(paths.map((p) => readRecord(p).exitCode).sort()).toEqual([0, 1, 2, 3, 4])
+    expect(paths.map((p) => readRecordFile(p).exitCode).sort()).toEqual([0, 1, 2, 3, 4])
   })
 
   it('finalizes the journal of a wrapix process that died, and leaves live ones alone', async () => {
@@ -184,7 +192,7 @@ describe('concurrency, recovery and retention', () => {
 
     const written = await finalizeStaleSessions(ws)
     expect(written).toEqual([dead.recordPath])
-    expect(readRecord(dead.recordPath)).toMatchObject({
+    expect(readRecordFile(dead.recordPath)).toMatchObject({
       exitCode: null,
       exitStatus: 'unknown',
       host: { pid, finalizedBy: 'recovery' },
@@ -196,6 +204,29 @@ describe('concurrency, recovery and retention', () => {
     await live.finish({ exitCode: 0, exitStatus: 'exited' })
   })
 
+  it('ends a dead session at the last write to its network log', async () => {
+    const dead = await startRecording(options({ sessionId: 'dead-at-noon', now: () => new Date('2026-11-22T10:00:00.000Z') }))
+    const lastWrite = new Date('2026-11-22T12:00:00.000Z')
+    utimesSync(dead.networkLogPath, lastWrite, lastWrite)
+    const jp = journalPath(ws, 'dead-at-noon')
+    writeFileSync(jp, JSON.stringify({ ...JSON.parse(readFileSync(jp, 'utf8')), pid: DEAD_PID }))
+    utimesSync(jp, new Date('2026-11-22T10:00:00.000Z'), new Date('2026-11-22T10:00:00.000Z')) // older than the last network write
+
+    expect(await finalizeStaleSessions(ws)).toEqual([dead.recordPath])
+    expect(readRecordFile(dead.recordPath)).toMatchObject({ end: lastWrite.toISOString(), durationMs: 2 * 60 * 60 * 1000 })
+  })
+
+  it('only drops the journal of a dead session another run has already recorded', async () => {
+    const dead = await startRecording(options({ sessionId: 'recorded-elsewhere' }))
+    const jp = journalPath(ws, 'recorded-elsewhere')
+    writeFileSync(jp, JSON.stringify({ ...JSON.parse(readFileSync(jp, 'utf8')), pid: DEAD_PID }))
+    writeFileSync(dead.recordPath, 'written by the other run\n')
+
+    expect(await finalizeStaleSessions(ws)).toEqual([])
+    expect(existsSync(jp)).toBe(false)
+    expect(readFileSync(dead.recordPath, 'utf8')).toBe('written by the other run\n')
+  })
+
   it('deletes records and network logs older than the retention period, nothing else', async () => {
     const dir = logDir(ws)
     mkdirSync(join(dir, '.journal'), { recursive: true })
@@ -205,5 +236,15 @@ describe('concurrency, recovery and retention', () => {
     const deleted = await applyRetention(ws, 90, new Date('2026-11-22T00:00:00Z'))
     expect(deleted.sort()).toEqual(['20250101T000000.000Z-old.json', '20250101T000000.000Z-old.network.jsonl'])
     expect(readdirSync(dir).sort()).toEqual(['.journal', '20261120T000000.000Z-new.json', 'README.txt'])
+  })
+
+  it('ages a record file it did not name by its modification time', async () => {
+    const dir = logDir(ws)
+    mkdirSync(dir, { recursive: true })
+    for (const n of ['copied-old.json', 'copied-new.json']) writeFileSync(join(dir, n), '{}')
+    utimesSync(join(dir, 'copied-old.json'), new Date('2025-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'))
+    utimesSync(join(dir, 'copied-new.json'), new Date('2026-11-20T00:00:00Z'), new Date('2026-11-20T00:00:00Z'))
+    expect(await applyRetention(ws, 90, new Date('2026-11-22T00:00:00Z'))).toEqual(['copied-old.json'])
+    expect(readdirSync(dir)).toEqual(['copied-new.json'])
   })
 })

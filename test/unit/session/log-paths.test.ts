@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { compactUtc, recordBaseName, shortId, startFromBaseName } from '../../../src/session/log-paths.js'
-import { parseNumstat } from '../../../src/session/git-state.js'
 
 describe('record names', () => {
   const start = new Date('2026-11-22T03:15:22.123Z')
@@ -30,26 +29,5 @@ describe('record names', () => {
   it('keep only letters and digits of the session id', () => {
     expect(shortId('../../etc/passwd')).toBe('etcpassw')
     expect(shortId('///')).toBe('session')
-  })
-})
-
-describe('parseNumstat', () => {
-  it('reads text and binary files, and paths with tabs, spaces and newlines', () => {
-    const out = '3\t1\tsrc/a.ts\x002\t0\tmy file.txt\x00-\t-\timg.png\x001\t0\tweird\tname\nx\x00'
-    expect(parseNumstat(out)).toEqual({
-      filesChanged: 4,
-      insertions: 6,
-      deletions: 1,
-      files: [
-        { path: 'src/a.ts', insertions: 3, deletions: 1 },
-        { path: 'my file.txt', insertions: 2, deletions: 0 },
-        { path: 'img.png', insertions: null, deletions: null },
-        { path: 'weird\tname\nx', insertions: 1, deletions: 0 },
-      ],
-    })
-  })
-
-  it('gives zeros for no output', () => {
-    expect(parseNumstat('')).toEqual({ filesChanged: 0, insertions: 0, deletions: 0, files: [] })
   })
 })

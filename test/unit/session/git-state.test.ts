@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseStatusV2 } from '../../../src/session/git-state.js'
+import { parseNumstat, parseStatusV2 } from '../../../src/session/git-state.js'
 
 // `git status --porcelain=v2 --branch -z` output, as git prints it: NUL-separated records, headers first.
 const status = (...records: string[]) => `${records.join('\0')}\0`
@@ -19,5 +19,26 @@ describe('parseStatusV2', () => {
   it('has no HEAD before the first commit and no branch when detached', () => {
     expect(parseStatusV2(status('# branch.oid (initial)', '# branch.head main'))).toEqual({ head: null, branch: 'main', dirty: false })
     expect(parseStatusV2(status(`# branch.oid ${OID}`, '# branch.head (detached)'))).toEqual({ head: OID, branch: null, dirty: false })
+  })
+})
+
+describe('parseNumstat', () => {
+  it('reads text and binary files, and paths with tabs, spaces and newlines', () => {
+    const out = '3\t1\tsrc/a.ts\x002\t0\tmy file.txt\x00-\t-\timg.png\x001\t0\tweird\tname\nx\x00'
+    expect(parseNumstat(out)).toEqual({
+      filesChanged: 4,
+      insertions: 6,
+      deletions: 1,
+      files: [
+        { path: 'src/a.ts', insertions: 3, deletions: 1 },
+        { path: 'my file.txt', insertions: 2, deletions: 0 },
+        { path: 'img.png', insertions: null, deletions: null },
+        { path: 'weird\tname\nx', insertions: 1, deletions: 0 },
+      ],
+    })
+  })
+
+  it('gives zeros for no output', () => {
+    expect(parseNumstat('')).toEqual({ filesChanged: 0, insertions: 0, deletions: 0, files: [] })
   })
 })
