@@ -3,7 +3,7 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
-import { podmanArgv } from '../runtime/podman.js'
+import { podmanRunArgv } from '../runtime/podman.js'
 import { runPodman } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
@@ -62,8 +62,6 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   try {
     await writeSessionFiles(plan)
     await claimSessionDir(sessionDir)
-    // The network's podman options are pure functions of the plan, so this is the argv that runs.
-    const argv = podmanArgv(plan)
     network = await startSessionNetwork({
       sessionId: plan.sessionId,
       policy,
@@ -75,6 +73,8 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     })
     // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
     void network.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
+    // The running network's podman options: in open mode they add the DNS servers its host-side rules admit.
+    const argv = [...network.podmanArgs.global, ...podmanRunArgv(plan, network.podmanArgs.run)]
     exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv })
     return exitCode
   } finally {
