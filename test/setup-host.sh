@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prepares a Debian 12 test host (as root) for wrapix's integration and e2e tests: packages, the podman
-# host fixes from shared/design/test-host.md, subordinate id ranges, the runsc runtime and the local base
-# image. Idempotent: each step checks first and does nothing when its work is already done.
+# Prepares a Debian 12 test host (as root) for wrapix's integration and e2e tests: packages, the three podman
+# host fixes (CONTRIBUTING.md, "The test host"), subordinate id ranges, the runsc runtime, the local base
+# image and the Claude Code binary. Idempotent: each step checks first and does nothing when its work is done.
 set -Eeuo pipefail
 
 BASE_IMAGE=${WRAPIX_TEST_BASE_IMAGE:-localhost/wrapix-base:bookworm}
@@ -37,7 +37,7 @@ step_packages() {
   say "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # iptables is listed explicitly: netavark needs it but nothing depends on it (fix 1 in test-host.md).
+  # iptables is listed explicitly: netavark needs it but nothing depends on it (fix 1 of 3).
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   say "installed ${#missing[@]}"
 }
@@ -78,8 +78,9 @@ step_cgroups() {
   if ((${#moved[@]})); then say "mounted as v1: ${moved[*]}"; else say "already fine"; fi
 }
 
-# The launcher maps the sandbox user onto the invoking user with explicit --uidmap ranges from
-# /etc/subuid; --userns=auto (the rootful alternative to keep-id) needs a `containers:` range.
+# Subordinate id ranges: for root, and the `containers:` range rootful `--userns=auto` draws from. wrapix
+# invoked as root runs without a user namespace today (src/sandbox/user.ts); user-namespaced containers
+# on this host (and rootless podman, which `wrapix doctor` checks) need these ranges.
 step_subids() {
   STEP=subids
   local file changed=()
