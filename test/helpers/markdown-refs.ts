@@ -9,8 +9,8 @@ export interface RepoView {
   readonly files: ReadonlySet<string> // posix paths relative to the repository root
   /** Paths that are not committed because the repository generates them (.gitignore'd outputs). */
   readonly isGenerated: (path: string) => boolean
-  /** Text of a committed markdown file, for its headings. */
-  readonly readMarkdown: (path: string) => string
+  /** Text of a committed file: markdown for its headings, source for the functions it defines. */
+  readonly readText: (path: string) => string
 }
 
 /** Top-level folders whose paths docs name in backticks; such a path must exist. */
@@ -91,7 +91,7 @@ function linkProblem(href: string, file: string, dir: string, repo: RepoView): s
   const target = pathPart === '' ? file : posix.normalize(posix.join(dir, pathPart))
   const missing = existenceProblem(target, repo)
   if (missing) return missing
-  if (anchor !== null && target.endsWith('.md') && !headingAnchors(repo.readMarkdown(target)).has(anchor)) {
+  if (anchor !== null && target.endsWith('.md') && !headingAnchors(repo.readText(target)).has(anchor)) {
     return `no heading in ${target} has the anchor #${anchor}`
   }
   return null
@@ -127,4 +127,34 @@ function existenceProblem(target: string, repo: RepoView): string | null {
   for (const f of repo.files) if (f.startsWith(asDir)) return null
   if (repo.isGenerated(path)) return null
   return `${path} is no file or folder in the repository (committed files only)`
+}
+
+// "`planSandbox()` in `src/sandbox/plan-sandbox.ts`" or "`planSandbox()` (`src/…`": a function and the file said to hold it.
+const PLACED = /`([A-Za-z_$][\w$]*)\(\)`(?: in |,? \()`((?:src|test|scripts|bench|bin)\/[^`\s]+\.(?:ts|mjs|js))`/g
+const SOURCE = /^(?:src|test|scripts|bench|bin)\/.*\.(?:ts|mjs|js)$/
+
+const definesIn = (text: string, name: string): boolean =>
+  new RegExp(`(?:function\\*?\\s+|(?:const|let|class)\\s+)${name}\\b|^\\s*(?:async\\s+)?${name}\\s*\\(`, 'm').test(text)
+
+/**
+ * Functions the docs name as `name()`: each must be defined in the repository's code, and in the very
+ * file a sentence places it in — so a function that moves or is renamed takes its docs along.
+ */
+export function misplacedFunctions(file: string, text: string, repo: RepoView): string[] {
+  const problems: string[] = []
+  const sources = [...repo.files].filter((f) => SOURCE.test(f))
+  const defined = new Map<string, boolean>()
+  const definedAnywhere = (name: string): boolean => {
+    if (!defined.has(name)) defined.set(name, sources.some((f) => definesIn(repo.readText(f), name)))
+    return defined.get(name)!
+  }
+  text.split('\n').forEach((line, i) => {
+    for (const [, name = ''] of line.matchAll(/`([A-Za-z_$][\w$]*)\(\)`/g)) {
+      if (!definedAnywhere(name)) problems.push(`${file}:${i + 1}: ${name}() is defined nowhere in the code`)
+    }
+    for (const [, name = '', path = ''] of line.matchAll(PLACED)) {
+      if (repo.files.has(path) && !definesIn(repo.readText(path), name)) problems.push(`${file}:${i + 1}: ${name}() is not defined in ${path}`)
+    }
+  })
+  return problems
 }

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { brokenRefs, brokenScriptRefs, headingAnchors, markdownRefs, type RepoView } from '../../helpers/markdown-refs.js'
+import { brokenRefs, brokenScriptRefs, headingAnchors, markdownRefs, misplacedFunctions, type RepoView } from '../../helpers/markdown-refs.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const git = (args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' })
@@ -21,7 +21,7 @@ function repoView(): RepoView {
         return false
       }
     },
-    readMarkdown: (path) => readFileSync(`${ROOT}/${path}`, 'utf8'),
+    readText: (path) => readFileSync(`${ROOT}/${path}`, 'utf8'),
   }
 }
 
@@ -34,17 +34,21 @@ describe('the markdown files of the repository', () => {
   })
 
   it.each(markdown)('%s links and names only files, folders and headings that exist', (file) => {
-    expect(brokenRefs(file, repo.readMarkdown(file), repo)).toEqual([])
+    expect(brokenRefs(file, repo.readText(file), repo)).toEqual([])
+  })
+
+  it.each(markdown)('%s names only functions that exist, in the files it places them in', (file) => {
+    expect(misplacedFunctions(file, repo.readText(file), repo)).toEqual([])
   })
 
   const scripts = [...repo.files].filter((f) => f.endsWith('.sh') || f.startsWith('.ci/'))
   it.each(scripts)('%s names only repository files that exist', (file) => {
-    expect(brokenScriptRefs(file, repo.readMarkdown(file), repo)).toEqual([])
+    expect(brokenScriptRefs(file, repo.readText(file), repo)).toEqual([])
   })
 })
 
 describe('brokenScriptRefs', () => {
-  const repo: RepoView = { files: new Set(['CONTRIBUTING.md', 'test/helpers/podman.ts']), isGenerated: () => false, readMarkdown: () => '' }
+  const repo: RepoView = { files: new Set(['CONTRIBUTING.md', 'test/helpers/podman.ts']), isGenerated: () => false, readText: () => '' }
   it('reports a repository path or root document a script names that does not exist', () => {
     const text = '# see CONTRIBUTING.md and test/helpers/podman.ts.\n# fixes from shared/design/test-host.md (DESIGN.md)\nsed x "test/fixtures/gone.ts"'
     expect(brokenScriptRefs('x.sh', text, repo)).toEqual([
@@ -58,7 +62,7 @@ describe('brokenRefs', () => {
   const repo: RepoView = {
     files: new Set(['README.md', 'docs/guide.md', 'src/cli/main.ts', 'test/unit/a.test.ts']),
     isGenerated: (path) => path === 'bench/results.json',
-    readMarkdown: (path) => (path === 'docs/guide.md' ? '# Guide\n\n## Set-up, step by step\n\n## Set-up, step by step\n' : '# wrapix\n'),
+    readText: (path) => (path === 'docs/guide.md' ? '# Guide\n\n## Set-up, step by step\n\n## Set-up, step by step\n' : '# wrapix\n'),
   }
   const check = (text: string, file = 'README.md'): string[] => brokenRefs(file, text, repo)
 
@@ -104,6 +108,26 @@ describe('brokenRefs', () => {
 
   it('ignores paths in non-shell code blocks and words that are not repository paths', () => {
     expect(check('```yaml\nsource: src/gone\n```\n\n`~/.config/wrapix/config.yaml` `.wrapix/log/` `/workspace/src/x`')).toEqual([])
+  })
+})
+
+describe('misplacedFunctions', () => {
+  const sources: Record<string, string> = {
+    'src/plan.ts': 'export function planSandbox(input: PlanInput): SandboxPlan {\n  return chooseBoundary(input)\n}\n',
+    'src/boundary.ts': "export const chooseBoundary = (x: number) => x\nconst o = {\n  async finish(result) {},\n}\n",
+  }
+  const repo: RepoView = { files: new Set(Object.keys(sources)), isGenerated: () => false, readText: (path) => sources[path] ?? '' }
+  const check = (text: string): string[] => misplacedFunctions('docs/a.md', text, repo)
+
+  it('accepts functions, consts and methods defined where the sentence says', () => {
+    expect(check('`planSandbox()` (`src/plan.ts`) calls `chooseBoundary()` in `src/boundary.ts`, then `finish()`.')).toEqual([])
+  })
+
+  it('reports a function that moved to another file, and one that no longer exists', () => {
+    expect(check('`chooseBoundary()` in `src/plan.ts`\n`planSandbox()`, `renamedAway()`')).toEqual([
+      'docs/a.md:1: chooseBoundary() is not defined in src/plan.ts',
+      'docs/a.md:2: renamedAway() is defined nowhere in the code',
+    ])
   })
 })
 
