@@ -1,6 +1,6 @@
-// docs/architecture.md is the map of the code: every folder under src/ has its paragraph, and every run flag
-// its row in the flag table. A folder or flag added without them fails here, saying what to add.
-import { readdirSync, readFileSync } from 'node:fs'
+// docs/architecture.md is the map of the code: every folder under src/ has its paragraph (naming only files that
+// exist), and every run flag its row in the flag table. A folder or flag added without them fails here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import { addRunOptions } from '../../../src/cli/run-options.js'
@@ -18,6 +18,12 @@ describe(`the folders in ${DOC}`, () => {
   it.each(folders)('src/%s/ has a paragraph of its own', (folder) => {
     const has = paragraphs.some((p) => p.startsWith(`**\`src/${folder}/\`**`))
     expect(has, `add a paragraph starting with **\`src/${folder}/\`** to "The folders under \`src/\`" in ${DOC}`).toBe(true)
+  })
+
+  it.each(folders)('src/%s/: every file its paragraph names exists there', (folder) => {
+    const paragraph = paragraphs.find((p) => p.startsWith(`**\`src/${folder}/\`**`)) ?? ''
+    const named = [...paragraph.matchAll(/`([\w.-]+\.ts)`/g)].map((m) => m[1] ?? '')
+    expect(named.filter((name) => !existsSync(new URL(`../../../src/${folder}/${name}`, import.meta.url)))).toEqual([])
   })
 
   it.each(files)('src/%s is described', (file) => {
