@@ -11,7 +11,7 @@ import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
-import type { GitIdentity } from '../sandbox/env.js'
+import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
@@ -34,6 +34,8 @@ export interface Prepared {
   readonly plan: SandboxPlan
   /** Values of plan.secretNames, for the runtime's environment (never argv, never records). */
   readonly secrets: Readonly<Record<string, string>>
+  /** The values to mask wherever they appear: given with -e, passed from the host, credentials (not config values like RUST_LOG=debug). */
+  readonly secretValues: readonly string[]
   readonly settings: ResolvedSettings
   readonly profile: ResolvedProfile
   readonly policy: EffectivePolicy
@@ -117,7 +119,14 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     agentSessionId: randomUUID(),
   })
   const secrets: Record<string, string> = {}
-  for (const name of plan.secretNames) secrets[name] = req.flags.env[name] ?? env[name] ?? ''
+  // Flag values, then passed host values, then configured values, then the host's credentials.
+  for (const name of plan.secretNames) {
+    secrets[name] = req.flags.env[name] ?? (settings.passEnv.includes(name) ? env[name] : settings.env[name]?.value) ?? env[name] ?? ''
+  }
+  const configured = (name: string) => settings.env[name] !== undefined && settings.env[name].source !== 'flag'
+  const secretValues = Object.entries(secrets)
+    .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
+    .map(([, value]) => value)
   const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
-  return { plan, secrets, settings, profile, policy, layers, paths, host, warnings }
+  return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
 }
