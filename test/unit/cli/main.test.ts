@@ -306,7 +306,8 @@ describe('--help', () => {
         --json                          machine-readable output on stdout
         --verbose                       explain each step (and show stack traces)
         -q, --quiet                     print nothing but errors
-        --no-input                      never ask questions (fail instead)
+        --no-input                      never ask questions (fail, or print what would
+                                        be done, instead)
       "
     `)
   })
