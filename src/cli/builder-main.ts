@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import type { BuilderStatus } from '../builder/builder-service.js'
 import { type BuilderSettings, resolveBuilderSettings } from '../builder/builder-settings.js'
 import { type GlobalOptions, note, printJson, warn } from './output.js'
-import { runProgram } from './run-program.js'
+import { addGlobalOptions, runProgram } from './run-program.js'
 
 interface BuilderGlobals extends GlobalOptions {
   port?: string
@@ -40,11 +40,8 @@ async function requireRecord(settings: BuilderSettings) {
 }
 
 export function builderProgram(setExit: (code: number) => void): Command {
-  const program = new Command('wrapix-builder')
-    .description('a long-lived Linux builder (sshd + Nix daemon) on 127.0.0.1 for remote Nix builds')
-    .option('--json', 'machine-readable output on stdout')
-    .option('--verbose', 'show stack traces')
-    .option('--no-input', 'never ask questions; print what would be done')
+  const program = addGlobalOptions(new Command('wrapix-builder')
+    .description('a long-lived Linux builder (sshd + Nix daemon) on 127.0.0.1 for remote Nix builds'))
     .option('--port <port>', 'port on 127.0.0.1 (default $WRAPIX_BUILDER_PORT or 2222)')
     .option('--name <name>', 'container name (default wrapix-builder)')
     .option('--base-image <ref>', 'image the builder image is built from (default localhost/wrapix-base:bookworm)')

@@ -7,7 +7,8 @@ import { resolveProfileName, resolveSettings } from '../config/resolve.js'
 import { ConfigSchema } from '../config/schema.js'
 import { emptyFlags, type Sourced } from '../config/settings.js'
 import { probeHost } from '../host/probe.js'
-import { loadLayers, loadProfileFor, pathFact } from '../session/prepare.js'
+import { loadLayers, loadProfileFor } from '../config/load-layers.js'
+import { pathFact } from '../session/prepare.js'
 import { printJson, type GlobalOptions } from './output.js'
 
 export async function configCommand(opts: { dir: string | null; explain?: boolean; profile?: string; globals: GlobalOptions }): Promise<number> {

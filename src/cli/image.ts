@@ -1,9 +1,9 @@
 // `wrapix image build|ls|prune|base`: flag parsing and rendering only; the work is in src/image/.
 import type { Command } from 'commander'
 import ora from 'ora'
-import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
-import { loadConfigFile } from '../config/load.js'
-import { BUILTIN_PROFILES_DIR, loadProfile, type ProfileDirs } from '../config/profiles.js'
+import { projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
+import { loadLayers, loadProfileFor } from '../config/load-layers.js'
+import { BUILTIN_PROFILES_DIR, type ProfileDirs } from '../config/profiles.js'
 import { resolveProfileName } from '../config/resolve.js'
 import { emptyFlags } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
@@ -35,8 +35,11 @@ export function registerImageCommands(program: Command): void {
     .option('--no-cache', 'rebuild even if the image exists, without podman layer cache')
     .action(async (flags: { profile?: string; cache: boolean }) => {
       const ctx = context()
-      const name = flags.profile ?? defaultProfileName(ctx)
-      const { profile } = loadProfile(name, ctx.dirs)
+      const workspace = process.cwd()
+      // The same gate as a run: a project profile builds only once approved (its baseImage and packages run in podman build).
+      const layers = loadLayers(ctx.paths, workspace)
+      const name = flags.profile ?? resolveProfileName(emptyFlags(), process.env, layers).value
+      const { profile } = loadProfileFor(name, ctx.paths, workspace, layers)
       const spinner = ora({ text: `image for profile ${name}`, stream: process.stderr }).start()
       try {
         const result = await ensureImage(name, profile, ctx.host, {
@@ -108,11 +111,6 @@ export function registerImageCommands(program: Command): void {
         throw err
       }
     })
-}
-
-function defaultProfileName(ctx: Context, workspace = process.cwd()): string {
-  const layers = { user: loadConfigFile(ctx.paths.userConfigFile), project: loadConfigFile(projectConfigFile(workspace)) }
-  return resolveProfileName(emptyFlags(), process.env, layers).value
 }
 
 const formatSize = (bytes: number): string =>

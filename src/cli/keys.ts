@@ -60,7 +60,7 @@ export async function setupAction(name: string | undefined, flags: SetupFlags, g
   const change = await setupDeployKey(ctx, opts)
   for (const notice of change.notices) warn(notice, globals)
   if (globals.json) return printJson({ ok: true, key: change.record, replaced: change.replaced?.name ?? null, notices: change.notices })
-  process.stdout.write(`${describeKey(change.record, ctx.home)}\n`)
+  if (!globals.quiet) process.stdout.write(`${describeKey(change.record, ctx.home)}\n`)
   if (change.replaced) note(`replaced the previous key ${change.replaced.deploy.fingerprint}`, globals)
 }
 
@@ -117,7 +117,7 @@ export function registerKeysCommands(program: Command): void {
       const change = await rotateDeployKey(ctx, name)
       for (const notice of change.notices) warn(notice, globals)
       if (globals.json) return printJson({ ok: true, key: change.record, replaced: change.replaced?.name ?? null, notices: change.notices })
-      process.stdout.write(`${describeKey(change.record, ctx.home)}\n`)
+      if (!globals.quiet) process.stdout.write(`${describeKey(change.record, ctx.home)}\n`)
     })
 
   keys

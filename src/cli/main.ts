@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { WrapixError } from '../errors.js'
 import type { GlobalOptions } from './output.js'
 import { renderError } from './render-error.js'
+import { addGlobalOptions } from './run-program.js'
 import { addRunOptions, type RunCommandOptions } from './run-options.js'
 import { VERSION } from './version.js'
 
@@ -16,13 +17,9 @@ export async function main(args: readonly string[]): Promise<number> {
   const { head, command } = splitCommand(args)
   let exitCode = 0
   let ranSandbox = false
-  const program = new Command('wrapix')
+  const program = addGlobalOptions(new Command('wrapix')
     .description('Run AI coding agents in a sandbox: the project at /workspace, nothing else of the host, an allowlist network')
-    .version(VERSION, '-V, --version')
-    .option('--json', 'machine-readable output on stdout')
-    .option('--verbose', 'explain each step (and show stack traces)')
-    .option('-q, --quiet', 'print nothing but errors')
-    .option('--no-input', 'never ask questions (fail instead)')
+    .version(VERSION, '-V, --version'))
     .exitOverride()
     // commander's own error line is rendered by renderError (one "wrapix:" line, or JSON with --json).
     .configureOutput({ outputError: () => {} })

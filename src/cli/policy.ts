@@ -4,20 +4,24 @@ import { availableParallelism, homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { WrapixError } from '../errors.js'
-import { readOptionalFile } from '../config/load.js'
+import { approvalOf, configWidenings, profileWidenings, type ApprovableFile } from '../config/approval.js'
+import { readOptionalFile, realPathOf } from '../config/load.js'
+import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { projectConfigFile, projectLogDir, wrapixPaths } from '../config/paths.js'
 import { parseProfile } from '../config/profiles.js'
-import { contentHash, resolveProfileName, resolveSettings } from '../config/resolve.js'
+import { resolveProfileName, resolveSettings } from '../config/resolve.js'
+import type { Mount } from '../config/schema.js'
 import { emptyFlags } from '../config/settings.js'
 import { writeFileAtomic } from '../fs/atomic-write.js'
 import { addApprovedPolicy } from '../network/approve-policy.js'
 import { findAuditFile, readAuditEvents } from '../network/audit-files.js'
 import type { AuditEvent } from '../network/audit-log.js'
-import { effectivePolicy } from '../network/effective-policy.js'
+import { effectivePolicy, policyLayersOf } from '../network/effective-policy.js'
 import { DEFAULT_PORT } from '../network/host-rule.js'
 import { decide, decideAddress } from '../network/policy.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
-import { loadLayers, loadProfileFor } from '../session/prepare.js'
+import { mountSourcePath, sensitiveReason } from '../sandbox/mounts.js'
+import { pathFact } from '../session/prepare.js'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
@@ -27,16 +31,11 @@ const pathsHere = () => wrapixPaths(process.env, homedir(), process.getuid?.() ?
 function layersHere(workspace: string, profileFlag?: string) {
   const paths = pathsHere()
   const layers = loadLayers(paths, workspace)
-  const { user, project } = layers
   const flags = { ...emptyFlags(), ...(profileFlag ? { profile: profileFlag } : {}) }
   const profileName = resolveProfileName(flags, process.env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
   const settings = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: availableParallelism() })
-  return {
-    settings, name: profile.name, profile: profile.profile,
-    user: user && { file: user.file, config: user.value },
-    project: project && { file: project.file, text: project.text, config: project.value },
-  }
+  return { settings, layers, profile }
 }
 
 /** "host", "host:port", "[v6]:port" → host and port (443 when none). */
@@ -51,20 +50,31 @@ function parseTarget(text: string): { host: string; port: number } {
   return { host, port }
 }
 
-/** What `policy approve [FILE]` approves: the project config, or the project profile FILE; and what it may then add. */
-function approvalTarget(workspace: string, profileFile?: string): { file: string; text: string; widens: string[] } {
-  const widens = (network: { allowedDomains: readonly string[]; mode?: string | undefined }): string[] =>
-    [...network.allowedDomains, ...(network.mode ? [`network.mode: ${network.mode}`] : [])]
+/** What `policy approve [FILE]` approves: the project config, or the project profile FILE; and what it may then set. */
+function approvalTarget(workspace: string, profileFile?: string): { loaded: ApprovableFile; widens: string[]; mounts: readonly Mount[] } {
   if (profileFile !== undefined) {
     const file = resolve(workspace, profileFile)
     const text = readOptionalFile(file)
     if (text === null) throw new WrapixError('usage', `no file ${file}`, 'name a project profile, e.g. wrapix policy approve .wrapix/profiles/NAME.yaml')
-    return { file, text, widens: widens(parseProfile(text, file).network) }
+    const profile = parseProfile(text, file)
+    return { loaded: { file, realPath: realPathOf(file), text }, widens: profileWidenings(profile), mounts: profile.mounts }
   }
   // Only the file: a profile or setting this approval is about to allow must not stop it.
   const { project } = loadLayers(pathsHere(), workspace)
   if (!project) throw new WrapixError('usage', `no project config at ${projectConfigFile(workspace)}`, 'run this in the project directory')
-  return { file: project.file, text: project.text, widens: widens(project.value.network) }
+  return { loaded: project, widens: configWidenings(project.value), mounts: project.value.mounts }
+}
+
+/** Credential stores are mounted only when named on the command line: an approval never lets a file mount one. */
+function refuseCredentialMounts(file: string, mounts: readonly Mount[], workspace: string): void {
+  const home = homedir()
+  for (const mount of mounts) {
+    const source = pathFact(mountSourcePath(mount.source, home, workspace)).realPath
+    const reason = sensitiveReason(source, home, process.getuid?.() ?? 0)
+    if (reason) {
+      throw new WrapixError('policy', `refusing to approve ${file}: its mount of ${source}: ${reason}`, `remove the mount from the file; if you need it for one session, name it on the command line: -v ${source}:${mount.dest}`)
+    }
+  }
 }
 
 function formatEvent(e: AuditEvent): string {
@@ -92,10 +102,7 @@ export function registerPolicyCommands(program: Command): void {
       const flags = cmd.optsWithGlobals<{ profile?: string; allow: string[]; deny: string[]; resolve: string[]; json?: boolean }>()
       const { host, port } = parseTarget(target)
       const here = layersHere(process.cwd(), flags.profile)
-      const { policy: eff, warnings: policyWarnings } = effectivePolicy({
-        profileName: here.name, profile: here.profile, user: here.user, project: here.project,
-        allow: flags.allow, deny: flags.deny, mode: here.settings.networkMode.value,
-      })
+      const { policy: eff, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ ...here, allow: flags.allow, deny: flags.deny }))
       const warnings = [...here.settings.warnings, ...policyWarnings]
       let decision = decide(eff, host, port)
       const address = parseResolveFlags(flags.resolve)[host.toLowerCase()]
@@ -135,17 +142,25 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (profileFile: string | undefined, _opts: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<{ json?: boolean }>()
-      const { file, text: approvedText, widens } = approvalTarget(process.cwd(), profileFile)
-      const hash = contentHash(approvedText)
+      const workspace = process.cwd()
+      const { loaded, widens, mounts } = approvalTarget(workspace, profileFile)
+      const { file } = loaded
+      const approval = approvalOf(loaded)
+      if (!approval) {
+        throw new WrapixError('policy', `refusing to approve ${file}: it is reached through a symbolic link${loaded.realPath ? ` (to ${loaded.realPath})` : ''}`, 'an approval is bound to the file itself; replace the link with the file')
+      }
+      refuseCredentialMounts(file, mounts, workspace)
+      const { hash } = approval
       const userFile = pathsHere().userConfigFile
-      const { text, added } = addApprovedPolicy(readOptionalFile(userFile), hash, userFile)
+      const { text, added } = addApprovedPolicy(readOptionalFile(userFile), approval, userFile)
       if (added) {
         await mkdir(dirname(userFile), { recursive: true })
         await writeFileAtomic(userFile, text)
       }
       if (flags.json) return void process.stdout.write(`${JSON.stringify({ file, hash, added, userConfig: userFile, widens }, null, 2)}\n`)
       process.stdout.write(`${added ? 'approved' : 'already approved'}: ${file} (${hash})\n`)
-      if (widens.length > 0) process.stdout.write(`it may now add: ${widens.join(', ')}\n`)
-      process.stdout.write(`any later edit of that file needs a new approval (recorded in ${userFile})\n`)
+      if (widens.length > 0) process.stdout.write(`it may now widen the sandbox with:\n${widens.map((w) => `  ${w}\n`).join('')}`)
+      else process.stdout.write('it sets nothing that widens the sandbox\n')
+      process.stdout.write(`this approval holds for this file at this path only; any later edit needs a new approval (recorded in ${userFile})\n`)
     })
 }

@@ -43,7 +43,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     image: dryRun ? imageTag : (profile, host, paths) => buildIfNeeded(profile, host, paths, globals),
     extras: sessionExtras,
   })
-  const redact = createRedactor(Object.values(prepared.secrets))
+  const redact = createRedactor(prepared.secretValues)
   for (const warning of prepared.warnings) warn(redact(warning), globals)
 
   const argv = runtimeArgv(prepared)

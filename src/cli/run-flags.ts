@@ -55,7 +55,8 @@ export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => st
   for (const item of raw.env ?? []) {
     const eq = item.indexOf('=')
     const name = eq === -1 ? item : item.slice(0, eq)
-    if (!ENV_NAME.test(name)) throw new WrapixError('usage', `-e ${item}: "${name}" is not a variable name`, 'use -e NAME=VALUE, or -e NAME to pass your own NAME')
+    // The value is never echoed: it is often a secret.
+    if (!ENV_NAME.test(name)) throw new WrapixError('usage', `-e ${name}${eq === -1 ? '' : '=…'}: "${name}" is not a variable name`, 'use -e NAME=VALUE, or -e NAME to pass your own NAME')
     if (eq === -1) flags.passEnv.push(name)
     else flags.env[name] = item.slice(eq + 1)
   }

@@ -2,14 +2,12 @@
 import { Command } from 'commander'
 import { addSetupOptions, setupAction, type SetupFlags } from './keys.js'
 import type { GlobalOptions } from './output.js'
-import { runProgram } from './run-program.js'
+import { addGlobalOptions, runProgram } from './run-program.js'
 
 export async function main(args: readonly string[]): Promise<number> {
   const program = addSetupOptions(
-    new Command('setup-deploy-key')
-      .description('create an ed25519 deploy key and signing key for this GitHub repository and register both')
-      .option('--json', 'machine-readable output on stdout')
-      .option('--verbose', 'show stack traces')
+    addGlobalOptions(new Command('setup-deploy-key')
+      .description('create an ed25519 deploy key and signing key for this GitHub repository and register both'))
       .exitOverride()
       .configureOutput({ outputError: () => {} }), // renderError prints commander's errors as one wrapix line
   ).action(async (name: string | undefined, flags: SetupFlags & GlobalOptions) => {

@@ -1,11 +1,13 @@
 // Reading config files (the only I/O of config/): a missing file means "defaults"; anything else wrong stops the run.
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import { WrapixError } from '../errors.js'
 import { ConfigSchema, type Config } from './schema.js'
 import { parseYamlWith } from './parse-yaml.js'
 
 export interface LoadedFile<T> {
   readonly file: string
+  /** Where the file really is (symbolic links resolved): approvals are bound to it. */
+  readonly realPath: string
   readonly text: string
   readonly value: T
 }
@@ -28,5 +30,14 @@ export function parseConfig(text: string, file: string): Config {
 
 export function loadConfigFile(file: string): LoadedFile<Config> | null {
   const text = readOptionalFile(file)
-  return text === null ? null : { file, text, value: parseConfig(text, file) }
+  return text === null ? null : { file, realPath: realPathOf(file), text, value: parseConfig(text, file) }
+}
+
+/** The file's real path; empty when it vanished meanwhile (then nothing approves it). */
+export function realPathOf(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return ''
+  }
 }

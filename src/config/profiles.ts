@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { PACKAGE_ROOT } from '../package-root.js'
-import { readOptionalFile } from './load.js'
+import { readOptionalFile, realPathOf } from './load.js'
 import { parseYamlWith } from './parse-yaml.js'
 import { ProfileSchema, type Profile } from './schema.js'
 
@@ -22,7 +22,7 @@ export interface ProfileDirs {
 export interface ResolvedProfile {
   readonly name: string
   readonly profile: Profile // extends merged, defaults filled in
-  readonly chain: readonly { name: string; file: string; source: ProfileSource; text: string }[]
+  readonly chain: readonly { name: string; file: string; realPath: string; source: ProfileSource; text: string }[]
   readonly digest: string // sha256 of the chain's file contents: a changed profile has a new digest
 }
 
@@ -43,7 +43,7 @@ export function loadProfile(name: string, dirs: ProfileDirs, seen: string[] = []
     throw new WrapixError('config', `unknown profile "${name}"`, `choose one of: ${known.join(', ')} (or create ~/.config/wrapix/profiles/${name}.yaml)`)
   }
   const own = parseProfile(found.text, found.file)
-  const link = { name, file: found.file, source: found.source, text: found.text }
+  const link = { name, file: found.file, realPath: realPathOf(found.file), source: found.source, text: found.text }
   if (!own.extends) return finish(name, own, [link])
   const parent = loadProfile(own.extends, dirs, [...seen, name])
   return finish(name, mergeProfiles(parent.profile, own), [...parent.chain, link])

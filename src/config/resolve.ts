@@ -1,11 +1,11 @@
 // Resolving settings: flags > WRAPIX_* env > project file > user file > profile > defaults, keeping each value's source.
 // Pure: files are already loaded, host facts are passed in.
-import { createHash } from 'node:crypto'
 import { WrapixError } from '../errors.js'
 import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES, type AgentName, type Boundary, type NetworkMode } from '../sandbox/plan.js'
+import { isApproved, staleApprovalNote } from './approval.js'
 import type { LoadedFile } from './load.js'
 import type { ResolvedProfile } from './profiles.js'
-import type { Config } from './schema.js'
+import { ImageRef, type Config } from './schema.js'
 import type { ResolvedSettings, RunFlagValues, Source, Sourced } from './settings.js'
 import { parseCpus, parseMemoryMb, parsePositiveInt } from './values.js'
 
@@ -16,13 +16,10 @@ export interface ConfigLayers {
   readonly project: LoadedFile<Config> | null
 }
 
-export const contentHash = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`
-
 /** The project file lives in the workspace the agent can write: it may widen the sandbox only once approved on the host. */
-export function projectApproved(layers: ConfigLayers): boolean {
-  if (!layers.project) return false
-  return (layers.user?.value.approvedPolicies ?? []).includes(contentHash(layers.project.text))
-}
+export const projectApproved = (layers: ConfigLayers): boolean => isApproved(layers.user?.value, layers.project)
+
+const APPROVE_HINT = 'approve the file with: wrapix policy approve'
 
 type Candidate<T> = [T | undefined, Source, string?]
 
@@ -70,14 +67,19 @@ export function resolveSettings(args: {
   const project = layers.project
   const approved = projectApproved(layers)
   const warnings: string[] = []
+  const stale = staleApprovalNote(user?.value, project)
+  if (stale) warnings.push(stale)
   const profileFile = profile.chain.at(-1)?.file
+  // What only an approved project file may set; each ignored value is named in a warning.
+  const gated = <T>(value: T | undefined, what: string, why: string): T | undefined => {
+    if (value === undefined || approved) return value
+    warnings.push(`${project!.file}: ignoring ${what} (${why}); ${APPROVE_HINT}`)
+    return undefined
+  }
 
   const noMicrovm = env.WRAPIX_NO_MICROVM !== undefined && !['', '0', 'false'].includes(env.WRAPIX_NO_MICROVM)
-  let projectBoundary = project?.value.boundary
-  if (projectBoundary && projectBoundary !== 'microvm' && !approved) {
-    warnings.push(`${project!.file}: ignoring boundary "${projectBoundary}" (a project file may not weaken the sandbox); approve the file with: wrapix policy approve`)
-    projectBoundary = undefined
-  }
+  const boundaryWish = project?.value.boundary
+  const projectBoundary = boundaryWish === 'microvm' ? boundaryWish : gated(boundaryWish, `boundary "${boundaryWish}"`, 'a project file may not weaken the sandbox')
   const boundary = pick<Boundary>(
     [
       [flags.boundary, 'flag'],
@@ -89,17 +91,16 @@ export function resolveSettings(args: {
     DEFAULTS.boundary,
   )
 
-  const resource = <K extends 'cpus' | 'memoryMb' | 'pidsLimit'>(key: K, flag: number | undefined, envName: string, parse: (raw: string, what: string) => number, fallback: number) =>
-    pick<number>(
-      [
-        [flag, 'flag'],
-        [envValue(env, envName, parse), 'env'],
-        [project?.value.resources[key], 'project', project?.file],
-        [user?.value.resources[key], 'user', user?.file],
-        [profile.profile.resources[key], 'profile', profileFile],
-      ],
-      fallback,
-    )
+  const resource = <K extends 'cpus' | 'memoryMb' | 'pidsLimit'>(key: K, flag: number | undefined, envName: string, parse: (raw: string, what: string) => number, fallback: number) => {
+    const below = pick<number>([[user?.value.resources[key], 'user', user?.file], [profile.profile.resources[key], 'profile', profileFile]], fallback)
+    // A project file may only lower a limit, approved or not: the limits protect the host.
+    let fromProject = project?.value.resources[key]
+    if (fromProject !== undefined && fromProject > below.value) {
+      warnings.push(`${project!.file}: ignoring resources.${key}: ${fromProject} (a project file may only lower the limit of ${below.value}); set it in your user config or pass it as a flag`)
+      fromProject = undefined
+    }
+    return pick<number>([[flag, 'flag'], [envValue(env, envName, parse), 'env'], [fromProject, 'project', project?.file], [below.value, below.source, below.file]], fallback)
+  }
 
   const envVars: Record<string, Sourced<string>> = {}
   const addEnv = (vars: Record<string, string> | undefined, source: Source, file?: string) => {
@@ -107,7 +108,9 @@ export function resolveSettings(args: {
   }
   addEnv(profile.profile.env, 'profile', profileFile)
   addEnv(user?.value.env, 'user', user?.file)
-  addEnv(project?.value.env, 'project', project?.file)
+  const projectEnv = project?.value.env ?? {}
+  const envNames = Object.keys(projectEnv)
+  addEnv(gated(envNames.length > 0 ? projectEnv : undefined, `env ${envNames.join(', ')}`, 'a project file may not set the environment: LD_PRELOAD, NODE_OPTIONS or a proxy variable runs code or redirects traffic'), 'project', project?.file)
   addEnv(flags.env, 'flag')
 
   const mounts: ResolvedSettings['mounts'][number][] = []
@@ -117,8 +120,7 @@ export function resolveSettings(args: {
   addMounts(profile.profile.mounts, 'profile')
   addMounts(user?.value.mounts, 'user')
   if (project && project.value.mounts.length > 0) {
-    if (approved) addMounts(project.value.mounts, 'project')
-    else warnings.push(`${project.file}: ignoring ${project.value.mounts.length} mount(s) (a project file may not add host paths); approve the file with: wrapix policy approve`)
+    addMounts(gated(project.value.mounts, `${project.value.mounts.length} mount(s)`, 'a project file may not add host paths'), 'project')
   }
   addMounts(flags.mounts, 'flag')
 
@@ -128,7 +130,7 @@ export function resolveSettings(args: {
       [
         [flags.agent, 'flag'],
         [envChoice(env, 'WRAPIX_AGENT', AGENT_NAMES), 'env'],
-        [project?.value.agent, 'project', project?.file],
+        [gated(project?.value.agent, `agent "${project?.value.agent}"`, 'a project file may not choose which agent, and so which credentials, the sandbox gets'), 'project', project?.file],
         [user?.value.agent, 'user', user?.file],
       ],
       DEFAULTS.agent,
@@ -136,9 +138,9 @@ export function resolveSettings(args: {
     boundary,
     image: pick<string | null>(
       [
-        [flags.image, 'flag'],
-        [env.WRAPIX_IMAGE || undefined, 'env'],
-        [project?.value.image, 'project', project?.file],
+        [flags.image === undefined ? undefined : imageRef(flags.image, '--image'), 'flag'],
+        [env.WRAPIX_IMAGE ? imageRef(env.WRAPIX_IMAGE, 'WRAPIX_IMAGE') : undefined, 'env'],
+        [gated(project?.value.image, `image "${project?.value.image}"`, 'the image receives the agent credentials and deploy keys'), 'project', project?.file],
         [user?.value.image, 'user', user?.file],
         [profile.profile.image, 'profile', profileFile],
       ],
@@ -151,7 +153,7 @@ export function resolveSettings(args: {
       [
         [flags.network, 'flag'],
         [envChoice(env, 'WRAPIX_NETWORK', NETWORK_MODES), 'env'],
-        [projectNetworkMode(project, approved, warnings), 'project', project?.file],
+        [project?.value.network.mode === 'open' ? gated('open' as const, 'network mode "open"', 'a project file may not widen the network') : project?.value.network.mode, 'project', project?.file],
         [user?.value.network.mode, 'user', user?.file],
         [profile.profile.network.mode, 'profile', profileFile],
       ],
@@ -160,26 +162,27 @@ export function resolveSettings(args: {
     env: envVars,
     passEnv: flags.passEnv,
     mounts,
-    logRetentionDays: pick<number>(
-      [
-        [project?.value.log.retentionDays, 'project', project?.file],
-        [user?.value.log.retentionDays, 'user', user?.file],
-      ],
-      DEFAULTS.logRetentionDays,
-    ),
+    logRetentionDays: retention(project, user, approved, warnings),
+    projectApproved: approved,
     warnings,
   }
 }
 
+// A shorter retention deletes the session records that show what happened: only an approved project file may shorten it.
+function retention(project: LoadedFile<Config> | null, user: LoadedFile<Config> | null, approved: boolean, warnings: string[]): Sourced<number> {
+  const below = pick<number>([[user?.value.log.retentionDays, 'user', user?.file]], DEFAULTS.logRetentionDays)
+  const days = project?.value.log.retentionDays
+  if (days === undefined) return below
+  if (days >= below.value || approved) return { value: days, source: 'project', file: project!.file }
+  warnings.push(`${project!.file}: ignoring log.retentionDays: ${days} (a project file may not delete session records sooner than ${below.value} days); ${APPROVE_HINT}`)
+  return below
+}
+
+function imageRef(raw: string, what: string): string {
+  const parsed = ImageRef.safeParse(raw)
+  if (!parsed.success) throw new WrapixError('usage', `${what} ${JSON.stringify(raw)} is not an image reference`, 'use a reference like registry.example/name:tag (no spaces, no leading "-")')
+  return parsed.data
+}
+
 /** Half the host's cores, at least 2, never more than the host has. */
 export const defaultCpus = (hostCpus: number): number => Math.max(1, Math.min(hostCpus, Math.max(2, Math.floor(hostCpus / 2))))
-
-// `none` narrows, `limit` is the default; only `open` widens and needs approval.
-function projectNetworkMode(project: LoadedFile<Config> | null, approved: boolean, warnings: string[]): NetworkMode | undefined {
-  const mode = project?.value.network.mode
-  if (mode === 'open' && !approved) {
-    warnings.push(`${project!.file}: ignoring network mode "open" (a project file may not widen the network); approve the file with: wrapix policy approve`)
-    return undefined
-  }
-  return mode
-}

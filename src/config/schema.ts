@@ -9,6 +9,12 @@ export const HostRule = z
   .min(1)
   .describe('a host name ("example.com"), a wildcard ("*.example.com"), an IP or CIDR; optional ":port"')
 
+/** An image reference as podman takes it: no spaces or newlines (a Containerfile line), no leading "-" (a flag). */
+export const ImageRef = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/, 'must be an image reference like registry.example/name:tag (no spaces, no leading "-")')
+
 export const MountSchema = z.strictObject({
   source: z.string().min(1).describe('host path; ~ is your home directory'),
   dest: z.string().startsWith('/', 'must be an absolute path inside the sandbox').describe('absolute path inside the sandbox'),
@@ -47,8 +53,8 @@ export const AgentVersionsSchema = z.strictObject({
 export const ProfileSchema = z.strictObject({
   description: z.string().default(''),
   extends: z.string().optional().describe('profile whose lists and env this one extends'),
-  image: z.string().optional().describe('use this image instead of building one'),
-  baseImage: z.string().optional().describe('base image the profile image is built from'),
+  image: ImageRef.optional().describe('use this image instead of building one'),
+  baseImage: ImageRef.optional().describe('base image the profile image is built from'),
   packages: PackagesSchema.default({ apt: [], nix: [] }),
   agents: AgentVersionsSchema.default({}),
   env: EnvSchema.default({}),
@@ -94,7 +100,7 @@ export const ConfigSchema = z.strictObject({
   profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
   agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
   boundary: z.enum(BOUNDARIES).optional().describe('microvm (default), gvisor or container'),
-  image: z.string().optional().describe('image reference to run instead of the profile image'),
+  image: ImageRef.optional().describe('image reference to run instead of the profile image'),
   resources: ResourcesSchema.default({}),
   env: EnvSchema.default({}),
   mounts: z.array(MountSchema).default([]),
@@ -106,9 +112,17 @@ export const ConfigSchema = z.strictObject({
     })
     .default({}),
   approvedPolicies: z
-    .array(z.string().regex(/^sha256:[0-9a-f]{64}$/))
+    .array(
+      z.union([
+        z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('an approval from before approvals named their file: no longer applies'),
+        z.strictObject({
+          file: z.string().startsWith('/', 'must be an absolute path').describe('real path of the approved project file'),
+          hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>').describe('sha256 of its approved content'),
+        }),
+      ]),
+    )
     .default([])
-    .describe('content hashes of project config files the user approved to widen the policy (user config only)'),
+    .describe('project files (real path and content hash) the user approved to widen the sandbox (user config only; written by wrapix policy approve)'),
 })
 export type ConfigFile = z.input<typeof ConfigSchema>
 export type Config = z.infer<typeof ConfigSchema>

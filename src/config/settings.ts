@@ -43,5 +43,7 @@ export interface ResolvedSettings {
   readonly passEnv: readonly string[]
   readonly mounts: readonly (Mount & { readonly source_: Source; readonly explicit: boolean })[]
   readonly logRetentionDays: Sourced<number>
+  /** Whether the user approved the project file (its real path and content): the one answer every widening asks. */
+  readonly projectApproved: boolean
   readonly warnings: readonly string[]
 }

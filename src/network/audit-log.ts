@@ -1,5 +1,5 @@
 // The audit trail of one session's network decisions: JSON lines appended to a host-side file, plus counts.
-import { createWriteStream } from 'node:fs'
+import { constants, createWriteStream, openSync } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import type { RuleSource } from './host-rule.js'
 
@@ -48,7 +48,9 @@ export class AuditLog {
    * and may put one in a host name; nothing unmasked reaches the file, the counts or the summary.
    */
   constructor(readonly path: string, private readonly redact: (text: string) => string = (t) => t) {
-    this.out = createWriteStream(path, { flags: 'a', mode: 0o600 })
+    // O_NOFOLLOW: the file sits in the project's .wrapix/log, never written through a planted link.
+    const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = constants
+    this.out = createWriteStream(path, { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600) })
     this.out.on('error', () => {}) // a full disk must not take the proxy down; counts still reach the summary
   }
 

@@ -1,8 +1,11 @@
 // The effective network policy of a session: built-in + profile + user + project (narrow only) + flags (pure).
 // The mode is not decided here: config/resolve.ts owns it (flags > env > project, narrow only > user > profile).
 import { WrapixError } from '../errors.js'
-import { contentHash } from '../config/resolve.js'
+import { contentHash } from '../config/approval.js'
+import type { ResolvedProfile } from '../config/profiles.js'
+import type { ConfigLayers } from '../config/resolve.js'
 import type { Config, Profile } from '../config/schema.js'
+import type { ResolvedSettings } from '../config/settings.js'
 import type { NetworkMode } from '../sandbox/plan.js'
 import { DEFAULT_PORT, parseHostRule } from './host-rule.js'
 import type { HostRule, RuleSource } from './host-rule.js'
@@ -16,8 +19,11 @@ export interface PolicyLayers {
   readonly profileName: string
   readonly profile: Pick<Profile, 'network'> | null
   readonly user: { readonly file: string; readonly config: Config } | null
-  /** The project file lives in the workspace the agent can write, so it may only narrow unless approved. */
-  readonly project: { readonly file: string; readonly text: string; readonly config: Config } | null
+  /**
+   * The project file lives in the workspace the agent can write, so it may only narrow unless approved;
+   * `approved` is config resolution's answer (ResolvedSettings.projectApproved), not decided again here.
+   */
+  readonly project: { readonly file: string; readonly config: Config; readonly approved: boolean } | null
   readonly allow: readonly string[] // --allow HOST[:PORT]
   readonly deny: readonly string[] // --deny HOST[:PORT]
   /** The mode resolved by resolveSettings() (config/resolve.ts), which also narrows the project's. */
@@ -71,6 +77,26 @@ function canonicalPolicy(mode: NetworkMode, policy: Policy): string {
   return JSON.stringify({ mode, allow: keys(policy.allow), deny: keys(policy.deny) })
 }
 
+/** The policy layers of a run: its config layers, resolved settings (mode, approval), profile and flags. */
+export function policyLayersOf(args: {
+  layers: ConfigLayers
+  settings: Pick<ResolvedSettings, 'networkMode' | 'projectApproved'>
+  profile: Pick<ResolvedProfile, 'name' | 'profile'>
+  allow: readonly string[]
+  deny: readonly string[]
+}): PolicyLayers {
+  const { user, project } = args.layers
+  return {
+    profileName: args.profile.name,
+    profile: args.profile.profile,
+    user: user && { file: user.file, config: user.value },
+    project: project && { file: project.file, config: project.value, approved: args.settings.projectApproved },
+    allow: args.allow,
+    deny: args.deny,
+    mode: args.settings.networkMode.value,
+  }
+}
+
 export function effectivePolicy(layers: PolicyLayers): EffectivePolicyResult {
   const warnings: string[] = []
   const profileSource: RuleSource = `profile ${layers.profileName}`
@@ -86,7 +112,7 @@ export function effectivePolicy(layers: PolicyLayers): EffectivePolicyResult {
   ]
 
   const project = layers.project
-  const approved = project !== null && (layers.user?.config.approvedPolicies ?? []).includes(contentHash(project.text))
+  const approved = project?.approved ?? false
   if (project) {
     deny.push(...parseAll(project.config.network.deniedDomains, 'project config', project.file))
     const projectAllow = parseAll(project.config.network.allowedDomains, 'project config', project.file)

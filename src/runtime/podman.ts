@@ -21,6 +21,9 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     // Hardening: no capabilities at all, no privilege gain through setuid, podman's default seccomp profile.
     '--cap-drop', 'all',
     '--security-opt', 'no-new-privileges',
+    // runsc loads the OCI seccomp profile inside its sandbox only when told; without it, podman's profile
+    // would be silently dropped under gVisor (the calls it denies would reach gVisor's own kernel).
+    ...(plan.boundary === 'gvisor' ? ['--runtime-flag', 'oci-seccomp'] : []),
     '--pids-limit', String(plan.limits.pids),
     '--memory', `${plan.limits.memoryMb}m`,
     '--memory-swap', `${plan.limits.memoryMb}m`, // no swap beyond the limit: the limit is the limit

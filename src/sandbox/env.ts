@@ -6,6 +6,14 @@ import type { ResolvedSettings } from '../config/settings.js'
 export const CREDENTIALS = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY'] as const
 
 const RESERVED = new Set(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])
+
+/**
+ * Names podman itself, its helpers or the host's dynamic loader obey. Values travel in podman's own
+ * environment (never argv), so these must not: LD_PRELOAD there would run a file on the host, and
+ * CONTAINERS_CONF would reconfigure podman. Their values go on argv (they are paths and settings).
+ */
+const HOST_PROCESS_ENV = /^(?:LD_|CONTAINERS_|_CONTAINERS_|PODMAN_|BUILDAH_|STORAGE_|CONMON_|XDG_|GO[A-Z]|SSL_CERT_|DOCKER_|DBUS_|LISTEN_)|^(?:PATH|TMPDIR|TZ|NOTIFY_SOCKET|REGISTRY_AUTH_FILE|(?:https?|no|all)_proxy|(?:HTTPS?|NO|ALL)_PROXY)$/
+export const obeyedByPodman = (name: string): boolean => HOST_PROCESS_ENV.test(name)
 const FALLBACK_IDENTITY = { name: 'Wrapix Sandbox', email: 'sandbox@wrapix.dev' }
 
 export interface GitIdentity {
@@ -24,6 +32,8 @@ export function planEnv(args: {
   user: { name: string; home: string }
   tty: boolean
 }): { env: Record<string, string>; secretNames: string[] } {
+  // Configured and passed values travel in podman's environment (`--env NAME`), never its argv (ps, --dry-run,
+  // records); only wrapix's own settings, and the names podman obeys (see HOST_PROCESS_ENV), are on argv.
   const { settings, hostEnv } = args
   const flagNames = new Set(args.flagEnvNames)
   for (const name of [...flagNames, ...settings.passEnv]) {
@@ -55,10 +65,14 @@ export function planEnv(args: {
     WRAPIX_SESSION_ID: args.sessionId,
   }
   const secretNames = [
-    ...CREDENTIALS.filter((c) => hostEnv[c] !== undefined && hostEnv[c] !== '' && !flagNames.has(c)),
+    ...CREDENTIALS.filter((c) => hostEnv[c] !== undefined && hostEnv[c] !== '' && !flagNames.has(c) && configured[c] === undefined),
     ...settings.passEnv,
     ...flagNames,
-  ]
+    ...Object.keys(configured),
+  ].filter((name) => !obeyedByPodman(name))
   for (const secret of secretNames) delete env[secret]
+  for (const name of [...flagNames, ...settings.passEnv]) {
+    if (obeyedByPodman(name)) env[name] = flagNames.has(name) ? (settings.env[name]?.value ?? '') : (hostEnv[name] ?? '')
+  }
   return { env, secretNames: [...new Set(secretNames)] }
 }

@@ -30,6 +30,21 @@ const within = (path: string, dir: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
+/**
+ * Credential stores (home-relative, or absolute): mounted only when named on the command line. Mounting
+ * one of them, or a directory that holds one, hands its secrets to the sandbox. Extend the list here.
+ */
+export const CREDENTIAL_STORES: readonly string[] = [
+  '.config/wrapix', // wrapix's own config: approvals live there
+  '.local/state/wrapix',
+  '.aws', '.azure', '.config/gcloud', '.kube', '.docker', '.gnupg', '.oci', '.config/doctl',
+  '.netrc', '.npmrc', '.yarnrc.yml', '.pypirc', '.config/pip', '.git-credentials', '.config/git/credentials',
+  '.config/gh', '.config/hub', '.config/glab-cli', '.password-store', '.local/share/keyrings', '.config/op',
+  '.vault-token', '.terraform.d', '.cargo/credentials', '.cargo/credentials.toml', '.gem/credentials',
+  '.m2/settings.xml', '.gradle/gradle.properties', '.pgpass', '.my.cnf', '.claude', '.claude.json', '.codex', '.gemini',
+  '/etc', '/run/secrets', '/var/run/secrets',
+]
+
 /** Why exposing `path` would hand the host to the sandbox, or null when it is an ordinary path. */
 export function sensitiveReason(path: string, home: string, uid: number): string | null {
   if (path === '/') return 'it is the whole host filesystem'
@@ -46,6 +61,10 @@ export function sensitiveReason(path: string, home: string, uid: number): string
   ]
   if (sockets.some((sock) => within(sock, path)) || /(docker|podman|containerd)[^/]*\.sock$/.test(path)) {
     return 'it gives control of a container engine (and so of the host)'
+  }
+  for (const store of CREDENTIAL_STORES) {
+    const full = isAbsolute(store) ? store : join(home, store)
+    if (within(path, full) || within(full, path)) return `it holds credentials (${isAbsolute(store) ? store : `~/${store}`})`
   }
   return null
 }

@@ -12,9 +12,9 @@ export const NETWORK_SUFFIX = '.network.jsonl'
 
 /** A session's record, `<baseName>.json`, and its network decisions beside it. */
 export const recordPathOf = (workspace: string, { baseName }: { baseName: string }): string =>
-  join(logDir(workspace), baseName + RECORD_SUFFIX)
+  join(logDir(workspace), checkedBaseName(baseName) + RECORD_SUFFIX)
 export const networkLogPathOf = (workspace: string, { baseName }: { baseName: string }): string =>
-  join(logDir(workspace), baseName + NETWORK_SUFFIX)
+  join(logDir(workspace), checkedBaseName(baseName) + NETWORK_SUFFIX)
 
 /** `2026-11-22T03:15:22.123Z` → `20261122T031522.123Z`: sorts by time, safe in every file system. */
 export function compactUtc(date: Date): string {
@@ -33,6 +33,18 @@ export function recordBaseName(start: Date, sessionId: string, attempt = 0): str
 }
 
 const NAME = /^(\d{8}T\d{6}\.\d{3}Z)-[a-z0-9]+(?:-\d+)?$/
+
+/** Whether `base` is a record name wrapix makes; names read back from disk (journals) are checked with it. */
+export const isRecordBaseName = (base: string): boolean => NAME.test(base)
+
+// Paths are never built from file content that is not a record name (a journal may be planted).
+function checkedBaseName(base: string): string {
+  if (!isRecordBaseName(base)) throw new Error(`not a session record name: ${JSON.stringify(base).slice(0, 80)}`)
+  return base
+}
+
+/** Session ids wrapix makes (hex); a journal file is named after its entry's id. */
+export const isSessionId = (id: string): boolean => /^[A-Za-z0-9_-]{1,64}$/.test(id)
 
 /** The start time encoded in a record's base name, or undefined for a file wrapix did not name. */
 export function startFromBaseName(base: string): Date | undefined {

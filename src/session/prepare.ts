@@ -3,16 +3,15 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { lstatSync, realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { execa } from 'execa'
-import { loadConfigFile } from '../config/load.js'
-import { projectConfigFile, projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
-import { BUILTIN_PROFILES_DIR, loadProfile, type ResolvedProfile } from '../config/profiles.js'
-import { contentHash, resolveProfileName, resolveSettings, type ConfigLayers } from '../config/resolve.js'
+import { loadLayers, loadProfileFor } from '../config/load-layers.js'
+import { wrapixPaths, type WrapixPaths } from '../config/paths.js'
+import type { ResolvedProfile } from '../config/profiles.js'
+import { resolveProfileName, resolveSettings, type ConfigLayers } from '../config/resolve.js'
 import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
-import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
-import { effectivePolicy, type EffectivePolicy } from '../network/effective-policy.js'
-import type { GitIdentity } from '../sandbox/env.js'
+import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
+import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
@@ -35,6 +34,8 @@ export interface Prepared {
   readonly plan: SandboxPlan
   /** Values of plan.secretNames, for the runtime's environment (never argv, never records). */
   readonly secrets: Readonly<Record<string, string>>
+  /** The values to mask wherever they appear: given with -e, passed from the host, credentials (not config values like RUST_LOG=debug). */
+  readonly secretValues: readonly string[]
   readonly settings: ResolvedSettings
   readonly profile: ResolvedProfile
   readonly policy: EffectivePolicy
@@ -54,23 +55,6 @@ export function pathFact(path: string): PathFact {
   } catch {
     return { exists: false, realPath: path, isDir: false, isSymlink: false }
   }
-}
-
-/** Loads the user and project config files for a workspace. */
-export function loadLayers(paths: WrapixPaths, workspace: string): ConfigLayers {
-  return { user: loadConfigFile(paths.userConfigFile), project: loadConfigFile(projectConfigFile(workspace)) }
-}
-
-/** Project profiles live in the agent-writable workspace: they are used only once approved on the host. */
-export function loadProfileFor(name: string, paths: WrapixPaths, workspace: string, layers: ConfigLayers): ResolvedProfile {
-  const profile = loadProfile(name, { project: projectProfilesDir(workspace), user: paths.userProfilesDir, builtin: BUILTIN_PROFILES_DIR })
-  const approved = layers.user?.value.approvedPolicies ?? []
-  for (const link of profile.chain) {
-    if (link.source === 'project' && !approved.includes(contentHash(link.text))) {
-      throw new WrapixError('policy', `project profile ${link.file} is not approved`, `review it, then approve it on the host with: wrapix policy approve ${link.file}`)
-    }
-  }
-  return profile
 }
 
 /** The workspace a run in `cwd` with DIR operand `dir` uses: its real path when it exists. */
@@ -101,15 +85,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const profileName = resolveProfileName(req.flags, env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
   const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus })
-  const { policy, warnings: policyWarnings } = effectivePolicy({
-    profileName: profile.name,
-    profile: profile.profile,
-    user: layers.user ? { file: layers.user.file, config: layers.user.value } : null,
-    project: layers.project ? { file: layers.project.file, text: layers.project.text, config: layers.project.value } : null,
-    allow: req.flags.allow,
-    deny: req.flags.deny,
-    mode: settings.networkMode.value,
-  })
+  const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings, profile, allow: req.flags.allow, deny: req.flags.deny }))
 
   const sources = settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd))
   const facts: Record<string, PathFact> = { [workspacePath]: workspaceFact }
@@ -143,7 +119,14 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     agentSessionId: randomUUID(),
   })
   const secrets: Record<string, string> = {}
-  for (const name of plan.secretNames) secrets[name] = req.flags.env[name] ?? env[name] ?? ''
+  // Flag values, then passed host values, then configured values, then the host's credentials.
+  for (const name of plan.secretNames) {
+    secrets[name] = req.flags.env[name] ?? (settings.passEnv.includes(name) ? env[name] : settings.env[name]?.value) ?? env[name] ?? ''
+  }
+  const configured = (name: string) => settings.env[name] !== undefined && settings.env[name].source !== 'flag'
+  const secretValues = Object.entries(secrets)
+    .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
+    .map(([, value]) => value)
   const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
-  return { plan, secrets, settings, profile, policy, layers, paths, host, warnings }
+  return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
 }

@@ -2,10 +2,11 @@
 // writes it atomically under the name reserved at start. Shared by a normal finish and by recovery.
 import { stat, unlink } from 'node:fs/promises'
 import { createFileAtomic } from '../fs/atomic-write.js'
+import { assertNoSymlinks } from '../fs/no-symlinks.js'
 import type { NetworkSummary } from '../network/session-network.js'
 import { gitAfterAndDiff } from './git-state.js'
 import { removeJournal, type JournalEntry } from './journal.js'
-import { NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
+import { logDir, NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
 import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitRecord, type SessionRecord } from './record-schema.js'
 import { redactDeep, type Redact } from './redact.js'
 import { summarizeAgentTranscript } from './transcript.js'
@@ -23,6 +24,7 @@ export interface SessionOutcome {
 
 export async function writeSessionRecord(workspace: string, entry: JournalEntry, outcome: SessionOutcome, redact: Redact): Promise<string> {
   const start = new Date(entry.start)
+  await assertNoSymlinks(workspace, logDir(workspace))
   const [git, transcript] = await Promise.all([
     gitRecord(workspace, entry, outcome.captureGitAfter),
     summarizeAgentTranscript({ agent: entry.agent, workspace, startMs: start.getTime(), agentSessionId: entry.agentSessionId }),

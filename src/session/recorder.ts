@@ -1,6 +1,7 @@
 // Records one session: at start it captures git state, reserves a unique record name and writes a
 // journal entry; `finish` writes the record (git after, diff stat, transcript summary, network summary).
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
+import { mkdirNoFollow } from '../fs/no-symlinks.js'
 import type { NetworkSummary } from '../network/session-network.js'
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
 import { probeGit, type GitProbe } from './git-state.js'
@@ -54,7 +55,7 @@ const MAX_NAME_ATTEMPTS = 100
 export async function startRecording(opts: RecordingOptions): Promise<Recorder> {
   const now = opts.now ?? (() => new Date())
   const start = now()
-  const [gitBefore] = await Promise.all([opts.gitBefore ?? probeGit(opts.workspace), mkdir(logDir(opts.workspace), { recursive: true })])
+  const [gitBefore] = await Promise.all([opts.gitBefore ?? probeGit(opts.workspace), mkdirNoFollow(opts.workspace, logDir(opts.workspace))])
   const baseName = await reserveBaseName(opts.workspace, start, opts.sessionId)
   const entry: JournalEntry = {
     journalVersion: 1,

@@ -28,7 +28,36 @@ const SHAPES: readonly RegExp[] = [
   /\b(?:authorization|proxy-authorization)["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+(?<s>[^\s"',;]+)/gi,
   /\bx-api-key["']?\s*[:=]\s*["']?(?<s>[^\s"',;]+)/gi,
   /\bbearer\s+(?<s>[A-Za-z0-9._~+/=-]{12,})/gi,
+  /(?<![A-Za-z0-9_-])(?<s>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g, // JWTs
+  /(?<![A-Za-z0-9])(?<s>glpat-[A-Za-z0-9_-]{20,})/g, // GitLab personal access tokens
+  /(?<![A-Za-z0-9])(?<s>npm_[A-Za-z0-9]{36,})/g, // npm tokens
+  /(?<![A-Za-z0-9])(?<s>(?:sk|rk|pk)_live_[A-Za-z0-9]{16,})/g, // Stripe live keys
+  /(?<![A-Za-z0-9])(?<s>hf_[A-Za-z0-9]{30,})/g, // Hugging Face tokens
+  /(?<![A-Za-z0-9])(?<s>ya29\.[A-Za-z0-9_-]{20,})/g, // Google OAuth access tokens
+  // AWS secret access keys: named, or 40 base64 characters with upper, lower and a digit (a git SHA is hex).
+  /\baws_secret_access_key["']?\s*[:=]\s*["']?(?<s>[A-Za-z0-9/+=]{16,})/gi,
+  /(?<![A-Za-z0-9/+=])(?<s>(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
+  // user:password@ in URLs: the password goes.
+  /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:(?<s>[^/\s@]+)@/gi,
+  // Secret-named query and form parameters.
+  /(?:[?&;\s]|^)(?:access_token|refresh_token|id_token|token|api_key|apikey|client_secret|secret|password|passwd|pwd|sig|signature|auth)=(?<s>[^&\s"'#]{6,})/gim,
 ]
+
+// A URL-encoded secret (`sk%2Dant%2D…`) hides from the shapes above: runs with %XX escapes are decoded,
+// and masked whole when the decoded text holds a secret.
+const ENCODED_RUN = /[A-Za-z0-9%._~+-]*%[0-9A-Fa-f]{2}[A-Za-z0-9%._~+-]*/g
+
+function maskEncoded(text: string): string {
+  return text.replace(ENCODED_RUN, (run) => {
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(run)
+    } catch {
+      return run
+    }
+    return decoded !== run && maskShapes(decoded) !== decoded ? maskSecret(run) : run
+  })
+}
 
 // Private keys (PEM and OpenSSH): the body is masked, the armour lines stay so a reader knows what it was.
 // A block cut off before its END line (truncated output) is masked to the end of the base64 run.
@@ -71,7 +100,7 @@ export function createRedactor(secretValues: readonly string[] = []): Redact {
     if (text.length === 0) return text
     let out = given ? text.replace(given, (m) => maskSecret(m)) : text
     out = maskPrivateKeys(out)
-    return maskShapes(out)
+    return maskShapes(maskEncoded(out))
   }
 }
 

@@ -2,6 +2,7 @@
 // their network logs. The age comes from the start time in the name; journal entries are never touched.
 import { readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { assertNoSymlinks } from '../fs/no-symlinks.js'
 import { logDir, NETWORK_SUFFIX, RECORD_SUFFIX, startFromBaseName } from './log-paths.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -10,6 +11,8 @@ const SESSION_SUFFIXES = [NETWORK_SUFFIX, RECORD_SUFFIX]
 /** Deletes expired session files and returns the names deleted. */
 export async function applyRetention(workspace: string, retentionDays: number, now: Date = new Date()): Promise<string[]> {
   const dir = logDir(workspace)
+  // A linked log directory would have wrapix delete files wherever the link points.
+  await assertNoSymlinks(workspace, dir)
   let names: string[]
   try {
     names = await readdir(dir)

@@ -130,7 +130,7 @@ describe('wrapix policy check', () => {
       // The profile itself is approved by naming it, as the refusal's hint says; then the check uses it.
       const approveProfile = await runWrapix(['policy', 'approve', '.wrapix/profiles/wide.yaml', '--json'], { cwd: project.dir, home })
       expect(approveProfile.exitCode, approveProfile.stderr).toBe(0)
-      expect(JSON.parse(approveProfile.stdout)).toMatchObject({ added: true, widens: ['evil.test'] })
+      expect(JSON.parse(approveProfile.stdout)).toMatchObject({ added: true, widens: ['allowedDomains: evil.test'] })
       const after = await runWrapix(['policy', 'check', 'evil.test', '--json'], { cwd: project.dir, home })
       expect(after.exitCode, after.stderr).toBe(0)
       expect(JSON.parse(after.stdout)).toMatchObject({ allowed: true, rule: { source: 'profile wide' } })

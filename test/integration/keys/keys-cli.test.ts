@@ -81,6 +81,16 @@ describe('setup-deploy-key and wrapix keys', () => {
     expect(JSON.parse((await wrapix('keys', 'ls', '--json')).stdout)).toEqual({ keys: [], problems: [] })
   })
 
+  it('takes the global flags wrapix takes: -q prints nothing but errors, --no-input and --verbose are accepted', async () => {
+    const quiet = await setupKey('quiet-key', '-q', '--no-input', '--verbose')
+    expect(quiet.code, quiet.stderr).toBe(0)
+    expect(quiet.stdout).toBe('')
+    const dup = await setupKey('quiet-key', '-q')
+    expect(dup.code).toBe(2)
+    expect(dup.stderr).toContain('already exists')
+    expect((await wrapix('keys', 'rm', 'quiet-key')).code).toBe(0)
+  })
+
   it('renders a network failure as one line with a hint and exit code 4', async () => {
     const port = await closedLoopbackPort()
     const r = await setupKey('--github-api', `http://127.0.0.1:${port}`)
@@ -138,6 +148,12 @@ describe('wrapix-builder config and setup', () => {
     expect(setup.code).toBe(0)
     expect(confirm).toHaveBeenCalledTimes(4)
     expect(await readFile(join(process.env.HOME!, '.ssh', 'config'), 'utf8')).toContain('# >>> wrapix-builder cli-builder >>>\nHost cli-builder\n')
+  })
+
+  it('takes the global flags wrapix takes (-q, --no-input, --json, --verbose)', async () => {
+    const r = await builder('-q', '--verbose', '--no-input', '--name', 'cli-builder-absent', 'stop')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout + r.stderr).toBe('')
   })
 
   it('status of a builder that is not running exits 1 and says absent', async () => {

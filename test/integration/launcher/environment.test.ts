@@ -1,6 +1,8 @@
 // The sandbox's environment is wrapix's, never the host's: a short passthrough list, -e values, and the
 // sandbox markers. A variable set in wrapix's own environment must not leak in.
 import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isolatedHome, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { removeContainersByLabel, requirePodman } from '../../helpers/podman.js'
@@ -58,6 +60,20 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('sandbox environment (%s boun
       ([name, value]) => (value.includes(canaryValue) && !['PASSED_BY_NAME', 'ANTHROPIC_API_KEY'].includes(name)) || value.includes(home.root),
     )
     expect(leaked).toEqual([])
+  })
+
+  it("gets config-file env values through podman's environment: in the sandbox, never in podman's argv or the record", async () => {
+    await mkdir(join(home.env.XDG_CONFIG_HOME!, 'wrapix'), { recursive: true })
+    await writeFile(join(home.env.XDG_CONFIG_HOME!, 'wrapix', 'config.yaml'), `env:\n  DB_URL: "cfg-${canaryValue}"\n`)
+    const result = await runInSandbox(boundary, project.dir, ['env', '-0'], { home, flags: ['--verbose'] })
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseEnv(result.stdout).DB_URL).toBe(`cfg-${canaryValue}`)
+    expect(result.stderr).toContain('DB_URL') // the verbose argv names it...
+    expect(result.stderr).not.toContain(canaryValue) // ...without its value
+    const records = (await readdir(join(project.dir, '.wrapix', 'log'))).filter((n) => n.endsWith('.json'))
+    const record = await readFile(join(project.dir, '.wrapix', 'log', records[0]!), 'utf8')
+    expect(record).toContain('DB_URL')
+    expect(record).not.toContain(canaryValue)
   })
 
   it('never shows a passed secret value in its own output', async () => {

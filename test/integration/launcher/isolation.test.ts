@@ -78,4 +78,15 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('sandbox isolation (%s bounda
     // gVisor's /proc does not show NoNewPrivs; where the kernel shows it, it must be set.
     if (boundary === 'container') expect(status.NoNewPrivs).toBe('1')
   })
+
+  // podman's default seccomp profile answers vmsplice with EPERM. Under gVisor it applies only with runsc's
+  // --oci-seccomp; without it the call reaches gVisor's kernel (ENOSYS) and /proc shows no filter.
+  // (unshare -U is no test of it: the profile allows unshare, and it succeeds under crun too.)
+  it("enforces podman's seccomp profile", async () => {
+    const script = '$r = syscall(278, -1, 0, 0, 0); print "vmsplice=", $!+0, "\\n"; open(S, "/proc/self/status"); print grep(/^Seccomp:/, <S>)'
+    const result = await runInSandbox(boundary, project.dir, ['perl', '-e', script])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain('vmsplice=1\n')
+    expect(result.stdout).toMatch(/^Seccomp:\s+2$/m)
+  })
 })

@@ -47,8 +47,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
       'api.test': address, 'a.wild.test': address, 'wild.test': address, 'blocked.test': address,
       'loop.test': '127.0.0.1', 'meta.test': '169.254.169.254', 'private.test': '10.99.0.1', 'proj.test': address,
     }
-    const projectText = `network:\n  allowedDomains: ["proj.test:${tls}"]\n`
-    const project = { file: '/w/.wrapix/config.yaml', text: projectText, config: ConfigSchema.parse({ network: { allowedDomains: [`proj.test:${tls}`] } }) }
+    const project = { file: '/w/.wrapix/config.yaml', approved: false, config: ConfigSchema.parse({ network: { allowedDomains: [`proj.test:${tls}`] } }) }
     const { net, auditPath, sessionId } = await open(boundary,
       [`api.test:${tls}`, `api.test:${http}`, `*.wild.test:${tls}`, `loop.test:${tls}`, `meta.test:${tls}`, `private.test:${tls}`, `blocked.test:${tls}`, address],
       ['blocked.test'], resolve, project)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseConfig, type LoadedFile } from '../../../src/config/load.js'
-import { contentHash, defaultCpus, projectApproved, resolveProfileName, resolveSettings, type ConfigLayers } from '../../../src/config/resolve.js'
+import { contentHash } from '../../../src/config/approval.js'
+import { defaultCpus, projectApproved, resolveProfileName, resolveSettings, type ConfigLayers } from '../../../src/config/resolve.js'
 import type { Config } from '../../../src/config/schema.js'
 import { emptyFlags, type RunFlagValues } from '../../../src/config/settings.js'
 import { thrownBy } from '../helpers/errors.js'
@@ -10,13 +11,14 @@ const USER_FILE = '/home/ada/.config/wrapix/config.yaml'
 const PROJECT_FILE = '/home/ada/src/app/.wrapix/config.yaml'
 const PROFILE_FILE = '/usr/lib/wrapix/profiles/base.yaml'
 
-const file = (path: string, text: string): LoadedFile<Config> => ({ file: path, text, value: parseConfig(text, path) })
+const file = (path: string, text: string, realPath = path): LoadedFile<Config> => ({ file: path, realPath, text, value: parseConfig(text, path) })
 const userFile = (text: string) => file(USER_FILE, text)
 const projectFile = (text: string) => file(PROJECT_FILE, text)
-/** A user file that approves exactly this project file's content. */
-const approving = (project: LoadedFile<Config>, extra = '') => userFile(`${extra}approvedPolicies: ["${contentHash(project.text)}"]\n`)
+/** A user file that approves exactly this project file's content at its real path. */
+const approving = (project: LoadedFile<Config>, extra = '') =>
+  userFile(`${extra}approvedPolicies:\n  - { file: "${project.realPath}", hash: "${contentHash(project.text)}" }\n`)
 
-const profile = { ...aProfile({ resources: { memoryMb: 1024 }, env: { FROM: 'profile' } }), chain: [{ name: 'base', file: PROFILE_FILE, source: 'builtin' as const, text: '' }] }
+const profile = { ...aProfile({ resources: { memoryMb: 1024 }, env: { FROM: 'profile' } }), chain: [{ name: 'base', file: PROFILE_FILE, source: 'builtin' as const, text: '', realPath: PROFILE_FILE }] }
 
 function resolve(opts: { flags?: Partial<RunFlagValues>; env?: NodeJS.ProcessEnv; user?: string; project?: string; layers?: ConfigLayers; hostCpus?: number } = {}) {
   const layers = opts.layers ?? { user: opts.user === undefined ? null : userFile(opts.user), project: opts.project === undefined ? null : projectFile(opts.project) }
@@ -50,7 +52,8 @@ describe('precedence: flag > env > project > user > profile > default', () => {
   it('takes the agent from flag, WRAPIX_AGENT, project, user', () => {
     expect(resolve({ flags: { agent: 'codex' }, env: { WRAPIX_AGENT: 'gemini' } }).agent).toEqual({ value: 'codex', source: 'flag' })
     expect(resolve({ env: { WRAPIX_AGENT: 'gemini' }, project: 'agent: shell\n' }).agent).toEqual({ value: 'gemini', source: 'env' })
-    expect(resolve({ project: 'agent: shell\n', user: 'agent: codex\n' }).agent).toEqual({ value: 'shell', source: 'project', file: PROJECT_FILE })
+    const project = projectFile('agent: shell\n')
+    expect(resolve({ layers: { user: approving(project, 'agent: codex\n'), project } }).agent).toEqual({ value: 'shell', source: 'project', file: PROJECT_FILE })
     expect(resolve({ user: 'agent: codex\n' }).agent).toEqual({ value: 'codex', source: 'user', file: USER_FILE })
   })
 
@@ -75,7 +78,8 @@ describe('precedence: flag > env > project > user > profile > default', () => {
   })
 
   it('merges env from every layer, the nearer layer winning, each with its source', () => {
-    const s = resolve({ user: 'env: { A: user, B: user }\n', project: 'env: { B: project, C: project }\n', flags: { env: { C: 'flag' } } })
+    const project = projectFile('env: { B: project, C: project }\n')
+    const s = resolve({ layers: { user: approving(project, 'env: { A: user, B: user }\n'), project }, flags: { env: { C: 'flag' } } })
     expect(s.env).toEqual({
       FROM: { value: 'profile', source: 'profile', file: PROFILE_FILE },
       A: { value: 'user', source: 'user', file: USER_FILE },
@@ -166,5 +170,90 @@ describe('mounts', () => {
 describe('defaultCpus', () => {
   it.each([[1, 1], [2, 2], [3, 2], [4, 2], [8, 4], [15, 7]])('%d host cores → %d', (host, cpus) => {
     expect(defaultCpus(host)).toBe(cpus)
+  })
+})
+
+describe('a project file the user has not approved (a hostile commit) cannot widen the sandbox', () => {
+  it('cannot choose the image (it would receive the credentials and deploy keys)', () => {
+    const s = resolve({ project: 'image: attacker.example/pwn:latest\n', user: 'image: mine:1\n' })
+    expect(s.image).toEqual({ value: 'mine:1', source: 'user', file: USER_FILE })
+    expect(s.warnings).toEqual([expect.stringContaining('ignoring image "attacker.example/pwn:latest"')])
+  })
+
+  it('cannot set the environment: LD_PRELOAD, NODE_OPTIONS, proxy variables', () => {
+    const s = resolve({ project: 'env: { LD_PRELOAD: /workspace/evil.so, NODE_OPTIONS: "--require /workspace/x.js", HTTPS_PROXY: "http://evil.example" }\n' })
+    expect(Object.keys(s.env)).toEqual(['FROM'])
+    expect(s.warnings).toEqual([expect.stringContaining('ignoring env LD_PRELOAD, NODE_OPTIONS, HTTPS_PROXY')])
+  })
+
+  it('cannot choose the agent', () => {
+    const s = resolve({ project: 'agent: codex\n' })
+    expect(s.agent).toEqual({ value: 'claude', source: 'default' })
+    expect(s.warnings).toEqual([expect.stringContaining('ignoring agent "codex"')])
+  })
+
+  it('may lower resources but never raise them, approved or not', () => {
+    const raise = projectFile('resources: { pidsLimit: 100000000, memoryMb: 10000000000, cpus: 64 }\n')
+    for (const user of [null, approving(raise)]) {
+      const s = resolve({ layers: { user, project: raise } })
+      expect(s.pidsLimit).toEqual({ value: 4096, source: 'default' })
+      expect(s.memoryMb).toEqual({ value: 1024, source: 'profile', file: PROFILE_FILE })
+      expect(s.cpus).toEqual({ value: 4, source: 'default' })
+      expect(s.warnings).toEqual(expect.arrayContaining([expect.stringContaining('ignoring resources.pidsLimit: 100000000 (a project file may only lower the limit of 4096)')]))
+    }
+    const lower = resolve({ project: 'resources: { pidsLimit: 512, memoryMb: 512 }\n', user: 'resources: { pidsLimit: 1024 }\n' })
+    expect(lower.pidsLimit).toEqual({ value: 512, source: 'project', file: PROJECT_FILE })
+    expect(lower.memoryMb).toEqual({ value: 512, source: 'project', file: PROJECT_FILE })
+    expect(resolve({ project: 'resources: { pidsLimit: 2048 }\n', user: 'resources: { pidsLimit: 1024 }\n' }).pidsLimit.value).toBe(1024)
+    expect(resolve({ project: 'resources: { pidsLimit: 100000000 }\n', flags: { pidsLimit: 9000 } }).pidsLimit).toEqual({ value: 9000, source: 'flag' })
+  })
+
+  it('cannot shorten log retention (it would delete the records), but may lengthen it', () => {
+    const short = resolve({ project: 'log: { retentionDays: 1 }\n', user: 'log: { retentionDays: 30 }\n' })
+    expect(short.logRetentionDays).toEqual({ value: 30, source: 'user', file: USER_FILE })
+    expect(short.warnings).toEqual([expect.stringContaining('ignoring log.retentionDays: 1')])
+    expect(resolve({ project: 'log: { retentionDays: 365 }\n' }).logRetentionDays).toEqual({ value: 365, source: 'project', file: PROJECT_FILE })
+    const approved = projectFile('log: { retentionDays: 1 }\n')
+    expect(resolve({ layers: { user: approving(approved), project: approved } }).logRetentionDays.value).toBe(1)
+  })
+
+  it('once approved, sets image, env and agent', () => {
+    const project = projectFile('image: registry.example/team:1\nagent: shell\nenv: { NODE_OPTIONS: "--max-old-space-size=4096" }\n')
+    const s = resolve({ layers: { user: approving(project), project } })
+    expect([s.image.value, s.agent.value, s.env.NODE_OPTIONS?.value, s.projectApproved]).toEqual(['registry.example/team:1', 'shell', '--max-old-space-size=4096', true])
+    expect(s.warnings).toEqual([])
+  })
+
+  it("is not approved by another project's approval of the same content", () => {
+    const text = 'image: registry.example/team:1\n'
+    const approvedElsewhere = file('/home/ada/src/other/.wrapix/config.yaml', text)
+    const here = projectFile(text)
+    expect(projectApproved({ user: approving(approvedElsewhere), project: here })).toBe(false)
+    expect(resolve({ layers: { user: approving(approvedElsewhere), project: here } }).image.value).toBeNull()
+  })
+
+  it('is not approved through a symbolic link to an approved file', () => {
+    const approvedElsewhere = file('/home/ada/src/other/.wrapix/config.yaml', 'image: registry.example/team:1\n')
+    const linked = file(PROJECT_FILE, approvedElsewhere.text, approvedElsewhere.file) // .wrapix/config.yaml → ../other/…
+    expect(projectApproved({ user: approving(approvedElsewhere), project: linked })).toBe(false)
+  })
+
+  it('says that an approval by content hash alone (the old form) no longer applies', () => {
+    const project = projectFile('boundary: container\n')
+    const s = resolve({ layers: { user: userFile(`approvedPolicies: ["${contentHash(project.text)}"]\n`), project } })
+    expect(s.boundary.value).toBe('microvm')
+    expect(s.warnings[0]).toBe(`${PROJECT_FILE}: its approval names no file and no longer applies; review it and approve again with: wrapix policy approve`)
+  })
+})
+
+describe('image references', () => {
+  it('are refused in a config file when they hold a newline or start with "-", naming the field', () => {
+    expect(thrownBy(() => projectFile('image: "--privileged"\n'))).toMatchObject({ kind: 'config', message: expect.stringMatching(/config\.yaml:1.*image.*image reference/) })
+    expect(thrownBy(() => projectFile('image: "debian\\nRUN id"\n')).message).toMatch(/image/)
+  })
+
+  it('are refused from --image and WRAPIX_IMAGE', () => {
+    expect(thrownBy(() => resolve({ flags: { image: '--privileged' } }))).toMatchObject({ kind: 'usage', message: '--image "--privileged" is not an image reference' })
+    expect(thrownBy(() => resolve({ env: { WRAPIX_IMAGE: 'a b' } })).message).toBe('WRAPIX_IMAGE "a b" is not an image reference')
   })
 })

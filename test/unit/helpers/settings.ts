@@ -22,6 +22,7 @@ export function aSettings(overrides: Partial<ResolvedSettings> = {}): ResolvedSe
     passEnv: [],
     mounts: [],
     logRetentionDays: sourced(90),
+    projectApproved: false,
     warnings: [],
     ...overrides,
   }

@@ -10,7 +10,7 @@ const USER = '/home/ada/.config/wrapix/config.yaml'
 const PROJECT = '/home/ada/src/app/.wrapix/config.yaml'
 const HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'
 const yaml = (host: string, line: string) => `keys:\n  githubHosts:\n    - host: ${host}\n      knownHosts: [${JSON.stringify(line)}]\n`
-const layer = (file: string, text: string) => ({ file, text, value: parseConfig(text, file) })
+const layer = (file: string, text: string) => ({ file, realPath: file, text, value: parseConfig(text, file) })
 
 describe('keys.githubHosts in the config file', () => {
   it('reads a host with its pinned key; the default is none', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigSchema } from '../../../src/config/schema.js'
 import type { ConfigFile } from '../../../src/config/schema.js'
-import { contentHash } from '../../../src/config/resolve.js'
 import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import type { PolicyLayers } from '../../../src/network/effective-policy.js'
 import { decide } from '../../../src/network/policy.js'
@@ -17,8 +16,7 @@ const layers = (over: Partial<PolicyLayers> = {}): PolicyLayers => ({
   mode: 'limit',
   ...over,
 })
-const projectText = 'network:\n  allowedDomains: [evil.example]\n  deniedDomains: [pypi.org]\n'
-const project = { file: '/w/.wrapix.yaml', text: projectText, config: cfg({ network: { allowedDomains: ['evil.example'], deniedDomains: ['pypi.org'] } }) }
+const project = { file: '/w/.wrapix.yaml', approved: false, config: cfg({ network: { allowedDomains: ['evil.example'], deniedDomains: ['pypi.org'] } }) }
 
 describe('effectivePolicy', () => {
   it('combines built-in, profile, user and flags, naming the source of each rule', () => {
@@ -38,17 +36,15 @@ describe('effectivePolicy', () => {
     expect(policy.projectApproved).toBe(false)
   })
 
-  it('applies the project allow rules once the user approved that exact content', () => {
-    const user = { file: 'u.yaml', config: cfg({ approvedPolicies: [contentHash(projectText)] }) }
-    const { policy, warnings } = effectivePolicy(layers({ project, user }))
+  it("applies the project allow rules once config resolution found the file approved (it does not decide again)", () => {
+    const { policy, warnings } = effectivePolicy(layers({ project: { ...project, approved: true } }))
     expect(decide(policy, 'evil.example', 443).allowed).toBe(true)
+    expect(policy.projectApproved).toBe(true)
     expect(warnings).toEqual([])
-    const changed = { ...project, text: `${projectText}# edited by the agent\n` }
-    expect(decide(effectivePolicy(layers({ project: changed, user })).policy, 'evil.example', 443).allowed).toBe(false)
   })
 
   it('ignores approvedPolicies written in the project file itself', () => {
-    const selfApproved = { ...project, config: cfg({ ...project.config, approvedPolicies: [contentHash(projectText)] }) }
+    const selfApproved = { ...project, config: cfg({ ...project.config, approvedPolicies: [{ file: project.file, hash: `sha256:${'a'.repeat(64)}` }] }) }
     const { policy, warnings } = effectivePolicy(layers({ project: selfApproved }))
     expect(decide(policy, 'evil.example', 443).allowed).toBe(false)
     expect(warnings.some((w) => w.includes('approvedPolicies'))).toBe(true)

@@ -102,6 +102,11 @@ describe('podmanArgv (global options + run)', () => {
     expect(valuesOf(argv, '--network')).toEqual(['ns:/run/netns/wrapix-a1b2c3d4e5f6'])
   })
 
+  it('tells runsc to apply podman\'s seccomp profile (it drops it otherwise); other runtimes apply it anyway', () => {
+    expect(valuesOf(podmanRunArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc' })), '--runtime-flag')).toEqual(['oci-seccomp'])
+    expect(valuesOf(podmanRunArgv(aPlan({ boundary: 'container', runtime: 'crun' })), '--runtime-flag')).toEqual([])
+  })
+
   it.each(['container', 'microvm'] as const)('%s has no global options', (boundary) => {
     expect(globalOptions(podmanArgv(aPlan({ boundary, network: { mode: 'limit' } })))).toEqual([])
   })

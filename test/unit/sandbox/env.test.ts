@@ -53,10 +53,20 @@ describe('planEnv', () => {
     expect(err.message).toBe('-e GH_TOKEN: GH_TOKEN is not set in your environment')
   })
 
-  it('puts profile and config env in plain (they are not secrets), after the agent env', () => {
-    const settings = aSettings({ env: { EDITOR: sourced('vi', 'profile'), CLAUDE_CONFIG_DIR: sourced('/x', 'user') } })
-    const { env } = envOf({ settings, agentEnv: { CLAUDE_CONFIG_DIR: '/home/wrapix/.claude', DISABLE_TELEMETRY: '1' } })
-    expect(env).toMatchObject({ EDITOR: 'vi', CLAUDE_CONFIG_DIR: '/x', DISABLE_TELEMETRY: '1' })
+  it("sends profile and config env values through podman's environment, never argv; they override the agent env", () => {
+    const settings = aSettings({ env: { EDITOR: sourced('vi', 'profile'), CLAUDE_CONFIG_DIR: sourced('/x', 'user'), DB_URL: sourced('postgres://u:pw@db/x', 'project') } })
+    const { env, secretNames } = envOf({ settings, agentEnv: { CLAUDE_CONFIG_DIR: '/home/wrapix/.claude', DISABLE_TELEMETRY: '1' } })
+    expect(env).toMatchObject({ DISABLE_TELEMETRY: '1' })
+    expect(Object.keys(env)).not.toEqual(expect.arrayContaining(['EDITOR']))
+    expect(env.CLAUDE_CONFIG_DIR).toBeUndefined()
+    expect(secretNames).toEqual(expect.arrayContaining(['EDITOR', 'CLAUDE_CONFIG_DIR', 'DB_URL']))
+  })
+
+  it("never puts a name podman or the host's loader obeys into podman's own environment (it goes on argv instead)", () => {
+    const settings = aSettings({ env: { LD_PRELOAD: sourced('/workspace/evil.so', 'flag'), CONTAINERS_CONF: sourced('/workspace/c.conf', 'user'), HTTPS_PROXY: sourced('http://p:3128', 'user') } })
+    const { env, secretNames } = envOf({ settings, flagEnvNames: ['LD_PRELOAD'] })
+    expect(secretNames).toEqual([])
+    expect(env).toMatchObject({ LD_PRELOAD: '/workspace/evil.so', CONTAINERS_CONF: '/workspace/c.conf', HTTPS_PROXY: 'http://p:3128' })
   })
 
   it.each(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])('refuses -e %s (set by wrapix)', (name) => {

@@ -16,6 +16,13 @@ const SHAPES = {
   githubFine: 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz',
   aws: 'AKIAIOSFODNN7EXAMPLE',
   slack: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+  jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  gitlab: 'glpat-AbCdEfGhIjKlMnOpQrSt',
+  npm: 'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  stripe: 'sk_live_AbCdEfGhIjKlMnOpQrSt0123',
+  huggingface: 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567',
+  googleOauth: 'ya29.a0AfH6SMBxAbCdEfGhIjKlMnOpQrStUv',
+  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 }
 
 describe('secret-shaped strings', () => {
@@ -49,6 +56,24 @@ describe('secret-shaped strings', () => {
   it('masks a private key cut off before its END line', () => {
     const out = redactSecretShapes('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC')
     expect(out).toBe('-----BEGIN PRIVATE KEY-----••••AASC')
+  })
+
+  it('masks the password in user:pass@ URLs, secret query parameters and URL-encoded tokens', () => {
+    const out = redactSecretShapes([
+      'git clone https://deploy:s3cr3t-pa55word@git.example.com/x.git',
+      'GET https://api.example.com/v1?user=ada&access_token=AbCdEf0123456789xyz&page=2',
+      'https://x.example/?k=sk%2Dant%2Dapi03%2DAbCdEfGhIjKlMnOpQrStUvWxYz0123',
+      'aws_secret_access_key = abcdEFGH1234abcdEFGH1234',
+    ].join('\n'))
+    expect(out).toContain('https://deploy:••••word@git.example.com/x.git')
+    expect(out).toContain('access_token=••••9xyz&page=2')
+    expect(out).toContain('user=ada')
+    expect(out).not.toMatch(/s3cr3t|AbCdEf0123|AbCdEfGhIjKl|abcdEFGH1234abcd/)
+  })
+
+  it('leaves git SHAs, paths and plain URLs alone', () => {
+    const text = 'commit 3f786850e387550fdab836ed7e6dc881de23001b in https://github.com/owner/repo.git at /home/ada/src/app?page=2'
+    expect(redactSecretShapes(text)).toBe(text)
   })
 
   it('leaves ordinary text alone, including words that merely contain "sk-"', () => {
