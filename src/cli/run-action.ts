@@ -31,8 +31,8 @@ export interface TaskSession {
   /** Appended to the agent's command line (claude: -p --output-format stream-json --verbose). */
   readonly agentArgs: readonly string[]
   readonly io: SessionIo
-  /** Called once the session record exists, with its path. */
-  readonly onRecord?: (recordPath: string) => void
+  /** Called once the session record is started: the session id and where its record will be. */
+  readonly onRecord?: (session: { sessionId: string; recordPath: string }) => void
 }
 
 const truthy = (value: string | undefined): boolean => value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase())
@@ -68,7 +68,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
-  task?.onRecord?.(record.recordPath)
+  task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
     resolve: parseResolveFlags(flags.resolve),

@@ -15,7 +15,8 @@ export interface SessionIo {
   readonly input: string
   readonly onStdout: (chunk: Buffer) => void
   readonly onStderr: (chunk: Buffer) => void
-  /** Aborting stops the sandbox: SIGTERM, then SIGKILL after `stopGraceS` (podman stop). */
+  /** Aborting stops the sandbox: SIGTERM, then SIGKILL after `stopGraceS` (podman stop). A number as the
+   * abort reason becomes the session's exit code (a timeout: 124). */
   readonly stop: AbortSignal
   readonly stopGraceS: number
 }
@@ -61,6 +62,7 @@ export async function runPodman(opts: RunOptions): Promise<number> {
   })
   try {
     const result = await child
+    if (io?.stop.aborted && typeof io.stop.reason === 'number') return io.stop.reason
     if (result.exitCode !== undefined) return result.exitCode
     return result.signal ? 128 + signalNumber(result.signal) : 125
   } finally {
