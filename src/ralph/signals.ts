@@ -52,15 +52,14 @@ export function finalResult(lines: readonly string[]): ResultEvent | null {
 export function readSignal(result: ResultEvent): SignalReading {
   if (result.isError) return { problem: `the agent ended with an error: ${firstLine(result.text) || '(no message)'}` }
   const signals = new Map<string, Signal>()
-  for (const raw of result.text.split('\n')) {
-    const line = raw.replace(/\r$/, '').trimEnd()
+  const lines = result.text.split('\n').map((raw) => raw.replace(/\r$/, '').trimEnd())
+  lines.forEach((line, index) => {
     if (line === COMPLETE) signals.set(line, { kind: 'complete' })
     const match = WITH_TEXT.exec(line)
-    if (match) {
-      const text = match[2]!.trim()
-      signals.set(line, match[1] === 'BLOCKED' ? { kind: 'blocked', reason: text } : { kind: 'clarify', question: text })
-    }
-  }
+    if (match?.[1] === 'BLOCKED') signals.set(line, { kind: 'blocked', reason: match[2]!.trim() })
+    // A question may go on below its signal line: the options it offers ("### Option N — title").
+    if (match?.[1] === 'CLARIFY') signals.set(line, { kind: 'clarify', question: [match[2]!, ...lines.slice(index + 1)].join('\n').trim() })
+  })
   if (signals.size === 1) return { signal: [...signals.values()][0]! }
   if (signals.size > 1) return { problem: `the final result holds ${signals.size} different signals; exactly one is needed` }
   return { problem: `no signal line in the final result (it ended: "${lastLine(result.text)}")` }
