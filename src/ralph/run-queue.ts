@@ -1,6 +1,14 @@
 // The loop of `ralph run`: recover what a dead runner left, then take ready tasks (highest priority first,
 // one lock per task) and run each to its end state, until the queue is empty, --once, or a stop.
+import { createHash } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
+import { collectCloneRecords } from './clone-records.js'
+import { createTaskClone, mergeTaskBranch, taskBranch } from './task-git.js'
+import { rm } from 'node:fs/promises'
+import { saveTask } from './task-store.js'
 import { readyTasks, unknownDependencies } from './queue.js'
 import { recoverInterrupted } from './recover.js'
 import { runTask, type TaskRunContext } from './run-task.js'
@@ -16,6 +24,8 @@ export interface QueueRequest extends Omit<TaskRunContext, 'stopping'> {
   readonly taskId?: string
   readonly once?: boolean
   readonly stopOnFailure?: boolean
+  /** Tasks at once; above 1 each task runs in its own clone on branch ralph/<spec>/<task>. */
+  readonly parallel?: number
   readonly onTask?: (event: 'start' | 'end', task: Task) => void
   readonly onRecovered?: (tasks: Task[]) => void
   readonly stopping?: () => boolean
@@ -33,6 +43,12 @@ export async function runQueue(req: QueueRequest): Promise<QueueResult> {
   for (const spec of specs) if (!listSpecs(workspace).includes(spec)) throw new WrapixError('usage', `no tasks for spec "${spec}"`, 'add one with: ralph add --spec LABEL "title"')
   req.onRecovered?.(await recoverInterrupted(workspace))
   checkDependencies(loadTasks(workspace, specs))
+  const ran = (req.parallel ?? 1) > 1 ? await runParallel(req, specs) : await runSequential(req, specs)
+  const tasks = loadTasks(workspace, specs)
+  return { exitCode: req.stopping?.() ? RUN_EXIT.interrupted : queueExitCode(tasks, ran), ran, tasks }
+}
+
+async function runSequential(req: QueueRequest, specs: readonly string[]): Promise<Task[]> {
   const ran: Task[] = []
   const tried = new Set<string>()
   while (!req.stopping?.()) {
@@ -44,14 +60,61 @@ export async function runQueue(req: QueueRequest): Promise<QueueResult> {
     try {
       end = await runTask({ ...req }, next)
     } finally {
-      await releaseTaskLock(workspace, next.id)
+      await releaseTaskLock(req.workspace, next.id)
     }
     ran.push(end)
     req.onTask?.('end', end)
     if (req.once || req.taskId || (end.status === 'failed' && req.stopOnFailure)) break
   }
-  const tasks = loadTasks(workspace, specs)
-  return { exitCode: req.stopping?.() ? RUN_EXIT.interrupted : queueExitCode(tasks, ran), ran, tasks }
+  return ran
+}
+
+/** Up to `parallel` tasks at once, each in its own clone and sandbox; finished branches merge one at a time. */
+async function runParallel(req: QueueRequest, specs: readonly string[]): Promise<Task[]> {
+  const ran: Task[] = []
+  const tried = new Set<string>()
+  const running = new Set<Promise<void>>()
+  const root = join(tmpdir(), 'wrapix-ralph', createHash('sha256').update(req.workspace).digest('hex').slice(0, 12))
+  await mkdir(root, { recursive: true, mode: 0o700 })
+  let merging: Promise<unknown> = Promise.resolve()
+  let stop = false
+  const work = async (task: Task): Promise<void> => {
+    const cloneDir = join(root, task.id)
+    const branch = taskBranch(task.spec, task.id)
+    try {
+      await createTaskClone(req.workspace, cloneDir, branch)
+      let end = await runTask({ ...req, dir: cloneDir }, task)
+      await collectCloneRecords(cloneDir, req.workspace)
+      if (end.status === 'done') {
+        const merged = mergeTaskBranch(req.workspace, cloneDir, branch)
+        merging = merging.then(() => merged, () => merged)
+        const result = await merged
+        if (!result.merged) {
+          end = { ...end, status: 'conflict', note: result.note }
+          await saveTask(req.workspace, end)
+        }
+      }
+      ran.push(end)
+      req.onTask?.('end', end)
+      if (end.status === 'failed' && req.stopOnFailure) stop = true
+    } finally {
+      await releaseTaskLock(req.workspace, task.id)
+      await rm(cloneDir, { recursive: true, force: true })
+    }
+  }
+  for (;;) {
+    while (!stop && !req.stopping?.() && running.size < req.parallel! && !(req.once && tried.size > 0)) {
+      const next = await takeNext(req, specs, tried)
+      if (!next) break
+      tried.add(next.id)
+      req.onTask?.('start', next)
+      const job: Promise<void> = work(next).finally(() => running.delete(job))
+      running.add(job)
+    }
+    if (running.size === 0) break
+    await Promise.race(running)
+  }
+  return ran
 }
 
 /** The first ready task (or the named one) whose lock this runner gets. */
