@@ -9,6 +9,7 @@ export interface RalphRunFlags extends RunCommandOptions {
   task?: string
   timeout?: string
   stopOnFailure?: boolean
+  parallel?: string
   dir?: string
 }
 
@@ -25,6 +26,7 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('--task <id>', 'run this task only (it must be ready)')
       .option('--timeout <duration>', 'time limit per attempt: 90s, 30m, 1h (default: config, 30m)')
       .option('--stop-on-failure', 'stop when a task fails instead of moving on')
+      .option('--parallel <n>', 'tasks at once, each in its own clone on branch ralph/<spec>/<task> (default: config, 1)')
       .addOption(dirOption()),
   ).action(async (flags: RalphRunFlags, cmd: Command) => {
     const { ralphRun } = await import('./ralph-run.js')

@@ -13,12 +13,14 @@ import { runCommand } from './run-action.js'
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 export async function ralphRun(flags: RalphRunFlags, globals: GlobalOptions): Promise<number> {
-  const { spec, once, task: taskId, timeout, stopOnFailure, dir, dryRun, ...raw } = flags
+  const { spec, once, task: taskId, timeout, stopOnFailure, parallel: rawParallel, dir, dryRun, ...raw } = flags
   if (dryRun) throw new WrapixError('usage', 'ralph run has no --dry-run', 'see the command of one session with: wrapix --dry-run')
   if (raw.agent && raw.agent !== 'claude') throw new WrapixError('usage', `ralph runs claude only (not ${raw.agent})`, 'drop --agent')
   const workspace = ralphProject(dir)
   const config = loadRalphConfig(workspace)
   const timeoutMs = timeout ? parseDurationMs(timeout, '--timeout') : undefined
+  const parallel = rawParallel === undefined ? config.parallel : Number(rawParallel)
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new WrapixError('usage', `--parallel ${rawParallel} is not valid`, 'use a whole number from 1 to 16')
 
   // Every attempt is a normal wrapix session: the same preparation, policy, record and sandbox as `wrapix run`.
   const launch: Launcher = (l) =>
@@ -42,6 +44,7 @@ export async function ralphRun(flags: RalphRunFlags, globals: GlobalOptions): Pr
       ...(taskId ? { taskId } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
       once: Boolean(once),
+      parallel,
       stopOnFailure: Boolean(stopOnFailure),
       stopping: () => stopping,
       onRecovered: (tasks) => tasks.forEach((t) => note(`${t.id}: re-queued (${t.note})`, globals)),

@@ -1,19 +1,17 @@
 // The loop of `ralph run`: recover what a dead runner left, then take ready tasks (highest priority first,
 // one lock per task) and run each to its end state, until the queue is empty, --once, or a stop.
 import { createHash } from 'node:crypto'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rm, rmdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { collectCloneRecords } from './clone-records.js'
 import { createTaskClone, mergeTaskBranch, taskBranch } from './task-git.js'
-import { rm } from 'node:fs/promises'
-import { saveTask } from './task-store.js'
 import { readyTasks, unknownDependencies } from './queue.js'
 import { recoverInterrupted } from './recover.js'
 import { runTask, type TaskRunContext } from './run-task.js'
 import { acquireTaskLock, releaseTaskLock } from './task-lock.js'
-import { listSpecs, loadTasks } from './task-store.js'
+import { listSpecs, loadTasks, saveTask } from './task-store.js'
 import { PARKED, type Task } from './task-schema.js'
 
 /** Exit codes of `ralph run` beyond wrapix's own (2 usage, 3 config, 4 host, 5 policy, 125 internal). */
@@ -78,6 +76,7 @@ async function runParallel(req: QueueRequest, specs: readonly string[]): Promise
   await mkdir(root, { recursive: true, mode: 0o700 })
   let merging: Promise<unknown> = Promise.resolve()
   let stop = false
+  const errors: unknown[] = []
   const work = async (task: Task): Promise<void> => {
     const cloneDir = join(root, task.id)
     const branch = taskBranch(task.spec, task.id)
@@ -86,8 +85,9 @@ async function runParallel(req: QueueRequest, specs: readonly string[]): Promise
       let end = await runTask({ ...req, dir: cloneDir }, task)
       await collectCloneRecords(cloneDir, req.workspace)
       if (end.status === 'done') {
-        const merged = mergeTaskBranch(req.workspace, cloneDir, branch)
-        merging = merging.then(() => merged, () => merged)
+        // One merge at a time, in the order tasks finish.
+        const merged = merging.then(() => mergeTaskBranch(req.workspace, cloneDir, branch))
+        merging = merged.catch(() => {})
         const result = await merged
         if (!result.merged) {
           end = { ...end, status: 'conflict', note: result.note }
@@ -97,6 +97,10 @@ async function runParallel(req: QueueRequest, specs: readonly string[]): Promise
       ran.push(end)
       req.onTask?.('end', end)
       if (end.status === 'failed' && req.stopOnFailure) stop = true
+    } catch (error) {
+      // The others finish first: no sandbox is left behind when the run stops on an error.
+      errors.push(error)
+      stop = true
     } finally {
       await releaseTaskLock(req.workspace, task.id)
       await rm(cloneDir, { recursive: true, force: true })
@@ -114,6 +118,8 @@ async function runParallel(req: QueueRequest, specs: readonly string[]): Promise
     if (running.size === 0) break
     await Promise.race(running)
   }
+  await rmdir(root).catch(() => {}) // only when empty: another runner may still use it
+  if (errors.length > 0) throw errors[0]
   return ran
 }
 

@@ -57,3 +57,11 @@ export async function readRecords(dir: string): Promise<SessionRecord[]> {
 
 /** The text of a final assistant message that ends with `lines`. */
 export const finalText = (...lines: string[]): { type: 'text'; text: string } => ({ type: 'text', text: lines.join('\n') })
+
+/** The bodies of the agent-loop requests (those offering Bash) whose conversation carries `marker`. */
+export function agentRequests(requests: readonly { body: unknown }[], marker: string): string[] {
+  return requests
+    .filter((r) => ((r.body as { tools?: { name?: string }[] } | undefined)?.tools ?? []).some((t) => t.name === 'Bash'))
+    .map((r) => JSON.stringify(r.body))
+    .filter((b) => b.includes(marker))
+}

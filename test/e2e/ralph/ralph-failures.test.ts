@@ -8,7 +8,7 @@ import { ensureClaudeBinary } from '../../helpers/claude-binary.js'
 import { isolatedHome, runWrapix, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { startMockAnthropic, type MockAnthropic } from '../../helpers/mock-anthropic.js'
 import { removeContainersByLabel, requirePodman, waitForNoContainers } from '../../helpers/podman.js'
-import { finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
+import { agentRequests, finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
 
 const podman = await requirePodman()
 const env = { ANTHROPIC_API_KEY: RALPH_TEST_KEY }
@@ -64,9 +64,9 @@ describe.skipIf(!podman)('ralph run: failures, retries, watchdog and resume', ()
     const records = await readRecords(dir)
     expect(records.map((r) => [r.taskId, r.exitCode])).toEqual([['demo-001', 124], ['demo-001', 124]])
     // Both attempts reached the API and waited there; the retry's prompt carried the first attempt's failure.
-    const prompts = mock.requests.map((r) => JSON.stringify(r.body)).filter((b) => b.includes('MARK-hang'))
-    expect(prompts).toHaveLength(2)
-    expect(prompts[1]).toContain('attempt 1: the attempt hit its time limit')
+    const prompts = agentRequests(mock.requests, 'MARK-hang')
+    expect(prompts[0]).not.toContain('The previous attempt failed')
+    expect(prompts.at(-1)).toContain('attempt 1: the attempt hit its time limit')
   })
 
   it.concurrent('the watchdog stops an agent that lingers after its result; the result still decides', async () => {
@@ -91,7 +91,7 @@ describe.skipIf(!podman)('ralph run: failures, retries, watchdog and resume', ()
     expect(records.map((r) => r.taskId)).toEqual(['demo-001', 'demo-001'])
     expect(records[0]!.exitCode).not.toBe(0)
     expect(records[1]!.exitCode).toBe(0)
-    const retryPrompt = mock.requests.map((r) => JSON.stringify(r.body)).filter((b) => b.includes('MARK-crash')).at(-1)
+    const retryPrompt = agentRequests(mock.requests, 'MARK-crash').at(-1)
     expect(retryPrompt).toContain('The previous attempt failed')
     expect(retryPrompt).toContain('without a final result')
   })
@@ -100,7 +100,7 @@ describe.skipIf(!podman)('ralph run: failures, retries, watchdog and resume', ()
     const { dir, home, ralph } = await project({}, ['MARK-resume interrupted'])
     const child = spawnWrapix(['ralph', 'run', '-C', dir, ...ralphSessionFlags(claude, mock.url)], { home, env, timeoutMs: 170_000 })
     const deadline = Date.now() + 120_000
-    while (!mock.requests.some((r) => JSON.stringify(r.body).includes('MARK-resume'))) {
+    while (agentRequests(mock.requests, 'MARK-resume').length === 0) {
       if (Date.now() > deadline) throw new Error('the first session never reached the mock')
       await sleep(250)
     }

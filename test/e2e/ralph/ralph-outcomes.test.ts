@@ -6,9 +6,10 @@ import { ensureClaudeBinary } from '../../helpers/claude-binary.js'
 import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { startMockAnthropic, type MockAnthropic } from '../../helpers/mock-anthropic.js'
 import { removeContainersByLabel, requirePodman } from '../../helpers/podman.js'
-import { finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
+import { agentRequests, finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
 
 const podman = await requirePodman()
+const TASK_FILE = '.wrapix/ralph/demo/004-mark-tool-print.md'
 
 describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
   let project: TempProject
@@ -35,6 +36,8 @@ describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
           [{ content: [finalText('Used the answer.', 'RALPH_COMPLETE')] }],
         ],
         'MARK-tool': [[
+          // The agent tries to mark its own task done: .wrapix/ is read-only in the sandbox.
+          { content: [{ type: 'tool_use', name: 'Bash', input: { command: `sed -i 's/status: running/status: done/' ${TASK_FILE}`, description: 'cheat' } }] },
           { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo RALPH_COMPLETE', description: 'print' } }] },
           { content: [finalText('I printed the word, quoted: "RALPH_COMPLETE"', '> RALPH_COMPLETE')] },
         ]],
@@ -63,6 +66,7 @@ describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
     expect(tasks.get('demo-003')).toMatchObject({ status: 'clarify', note: 'Which greeting?\n### Option 1 — hello\n### Option 2 — good morning' })
     expect(tasks.get('demo-004')).toMatchObject({ status: 'failed', attempts: 1 })
     expect(tasks.get('demo-004')!.lastFailure).toContain('no signal line in the final result')
+    expect(tasks.get('demo-004')!.file).toBe(TASK_FILE)
 
     // The agent's commit is in the project's history, on top of the human's commits.
     expect((await git(project.dir, 'log', '--format=%s')).split('\n')).toEqual(['demo-001: hello', 'tasks', 'init'])
@@ -74,6 +78,9 @@ describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
     ])
     expect(records.map((r) => r.id)).toEqual([...tasks.values()].map((t) => t.sessions[0]))
     expect(records[0]!.git).toMatchObject({ available: true, after: { dirty: false } })
+    const cheat = records[3]!.transcript
+    if (!cheat.available) throw new Error(cheat.reason)
+    expect(cheat.commands[0]).toMatchObject({ command: expect.stringContaining('sed -i'), isError: true })
 
     // The open question is listed; answering option 2 makes the task ready, and the next run completes it.
     const msg = await ralph('msg')
@@ -83,7 +90,7 @@ describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
     const again = await ralph('run', '--task', 'demo-003', ...ralphSessionFlags(claude, mock.url))
     expect(again.exitCode, again.stderr).toBe(10) // demo-004 is still failed
     expect((await readTasks(project.dir, 'demo')).get('demo-003')).toMatchObject({ status: 'done', attempts: 2 })
-    const prompts = mock.requests.map((r) => JSON.stringify(r.body)).filter((b) => b.includes('MARK-clarify'))
+    const prompts = agentRequests(mock.requests, 'MARK-clarify')
     expect(prompts.at(-1)).toContain('Option 2 — good morning')
 
     // status reads the same state back; nothing ready is left.
