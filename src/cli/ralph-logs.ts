@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import chalk from 'chalk'
 import { WrapixError } from '../errors.js'
 import { RALPH_DIR } from '../ralph/ralph-config.js'
+import { plainText } from '../ralph/signals.js'
 import type { GlobalOptions } from './output.js'
 import { ralphProject } from './ralph-project.js'
 
@@ -48,7 +49,8 @@ export interface RenderedLine {
 
 type Block = { type: string; text?: string; name?: string; input?: unknown; content?: unknown; is_error?: boolean }
 
-const clip = (text: string, max = 300): string => (text.length > max ? `${text.slice(0, max)}…` : text).replace(/\n/g, '\n    ')
+// Everything here came from the sandbox: no escape sequences reach the terminal.
+const clip = (text: string, max = 300): string => plainText(text, max).replace(/\n/g, '\n    ')
 
 /** One readable line per stream-json event (claude -p --output-format stream-json --verbose). */
 export function renderStream(lines: readonly string[]): RenderedLine[] {

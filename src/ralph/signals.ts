@@ -16,6 +16,8 @@ export interface ResultEvent {
 export type SignalReading = { readonly signal: Signal } | { readonly problem: string }
 
 const COMPLETE = 'RALPH_COMPLETE'
+/** The agent's reason or question is stored in the task file and shown in terminals: bounded, no control characters. */
+export const MAX_SIGNAL_TEXT = 4000
 const WITH_TEXT = /^RALPH_(BLOCKED|CLARIFY): (\S.*)$/
 
 /** The `result` event of a Claude Code stream-json line, or null for any other line. */
@@ -56,14 +58,21 @@ export function readSignal(result: ResultEvent): SignalReading {
   lines.forEach((line, index) => {
     if (line === COMPLETE) signals.set(line, { kind: 'complete' })
     const match = WITH_TEXT.exec(line)
-    if (match?.[1] === 'BLOCKED') signals.set(line, { kind: 'blocked', reason: match[2]!.trim() })
+    if (match?.[1] === 'BLOCKED') signals.set(line, { kind: 'blocked', reason: plainText(match[2]!) })
     // A question may go on below its signal line: the options it offers ("### Option N — title").
-    if (match?.[1] === 'CLARIFY') signals.set(line, { kind: 'clarify', question: [match[2]!, ...lines.slice(index + 1)].join('\n').trim() })
+    if (match?.[1] === 'CLARIFY') signals.set(line, { kind: 'clarify', question: plainText([match[2]!, ...lines.slice(index + 1)].join('\n')) })
   })
   if (signals.size === 1) return { signal: [...signals.values()][0]! }
   if (signals.size > 1) return { problem: `the final result holds ${signals.size} different signals; exactly one is needed` }
   return { problem: `no signal line in the final result (it ended: "${lastLine(result.text)}")` }
 }
 
-const firstLine = (text: string): string => text.trim().split('\n')[0]!.slice(0, 200)
-const lastLine = (text: string): string => text.trim().split('\n').at(-1)!.slice(0, 200)
+const firstLine = (text: string): string => plainText(text.trim().split('\n')[0]!, 200)
+const lastLine = (text: string): string => plainText(text.trim().split('\n').at(-1)!, 200)
+
+/** Text from the sandbox made safe to store and print: escape sequences and control characters removed, length capped. */
+export function plainText(text: string, max = MAX_SIGNAL_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '').trim()
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean
+}

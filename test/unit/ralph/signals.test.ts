@@ -60,3 +60,12 @@ describe('judge: only the final result event counts', () => {
     expect(judge([result('RALPH_COMPLETE')], 143, false, true)).toEqual({ signal: { kind: 'complete' } })
   })
 })
+
+describe('text from the sandbox', () => {
+  it('strips terminal escape sequences and control characters from a reason, and caps its length', () => {
+    const reading = readSignal(event('RALPH_BLOCKED: \x1b]0;owned\x07need \x1b[31mred\x1b[0m key\x07'))
+    expect(reading).toEqual({ signal: { kind: 'blocked', reason: 'need red key' } })
+    const long = readSignal(event(`RALPH_CLARIFY: ${'x'.repeat(5000)}`))
+    expect('signal' in long && long.signal.kind === 'clarify' && long.signal.question.length).toBe(4001)
+  })
+})
