@@ -1,7 +1,7 @@
 // One task from start to its end state: attempts until a signal, retries with the failure summarised
 // into the next prompt, then done, parked (blocked/clarify) or failed. Task state is written by the host.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { readFileIfExists } from '../fs/read-if-exists.js'
 import { modelFor, profileFor, RALPH_DIR, type RalphConfig } from './ralph-config.js'
 import { loadTemplate, renderTemplate, RUN_TEMPLATE } from './prompt-template.js'
 import { runAttempt, type AttemptResult, type Launcher } from './run-attempt.js'
@@ -25,16 +25,9 @@ export interface TaskRunContext {
   readonly stopping?: () => boolean
 }
 
-const readOptional = (path: string): string => {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ''
-    throw err
-  }
-}
+const readOptional = async (path: string): Promise<string> => ((await readFileIfExists(path)) ?? '').trim()
 
-export function renderTaskPrompt(workspace: string, config: RalphConfig, task: Task): string {
+export async function renderTaskPrompt(workspace: string, config: RalphConfig, task: Task): Promise<string> {
   const template = loadTemplate(workspace, config.templatesDir, RUN_TEMPLATE)
   return renderTemplate(template, {
     spec: task.spec,
@@ -42,8 +35,8 @@ export function renderTaskPrompt(workspace: string, config: RalphConfig, task: T
     title: task.title,
     description: task.description,
     specFile: specFile(task.spec),
-    specText: readOptional(join(workspace, specFile(task.spec))).trim(),
-    notes: readOptional(join(workspace, NOTES_FILE)).trim(),
+    specText: await readOptional(join(workspace, specFile(task.spec))),
+    notes: await readOptional(join(workspace, NOTES_FILE)),
     answer: task.answer ?? '',
     previousFailure: task.lastFailure ?? '',
   })
@@ -63,7 +56,7 @@ export async function runTask(ctx: TaskRunContext, start: Task): Promise<Task> {
     await saveTask(workspace, task)
     const result = await runAttempt({
       taskId: task.id,
-      prompt: renderTaskPrompt(workspace, config, task),
+      prompt: await renderTaskPrompt(workspace, config, task),
       agentArgs,
       profile: profileFor(config, task),
       dir: ctx.dir ?? workspace,

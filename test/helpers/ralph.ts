@@ -6,8 +6,8 @@ import { execa } from 'execa'
 import { parseTaskFile } from '../../src/ralph/task-file.js'
 import type { Task } from '../../src/ralph/task-schema.js'
 import { SessionRecordSchema, type SessionRecord } from '../../src/session/record-schema.js'
-import type { TempProject } from './cli.js'
-import { BASE_IMAGE } from './podman.js'
+import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject, type WrapixResult } from './cli.js'
+import { BASE_IMAGE, removeContainersByLabel } from './podman.js'
 
 export const RALPH_TEST_KEY = 'sk-ant-api03-e2eRalphKey00000000000000000000000-Rx9Q'
 
@@ -64,4 +64,35 @@ export function agentRequests(requests: readonly { body: unknown }[], marker: st
     .filter((r) => ((r.body as { tools?: { name?: string }[] } | undefined)?.tools ?? []).some((t) => t.name === 'Bash'))
     .map((r) => JSON.stringify(r.body))
     .filter((b) => b.includes(marker))
+}
+
+export interface RalphProject {
+  readonly dir: string
+  readonly home: IsolatedHome
+  /** `wrapix ralph ARGS… -C <project>` with the test key, never throwing on a non-zero exit. */
+  ralph(...args: string[]): Promise<WrapixResult>
+  /** Removes the project's containers, then the project and its HOME. */
+  cleanup(): Promise<void>
+}
+
+/** A committed git project with `files`, an isolated HOME, and one task per title (spec `spec`). */
+export async function ralphProject(files: Record<string, string>, titles: readonly string[] = [], spec = 'demo'): Promise<RalphProject> {
+  const project = await tempProject({}, 'wrapix-ralph-')
+  const home = await isolatedHome()
+  await initGitProject(project, files)
+  const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', project.dir], { home, env: { ANTHROPIC_API_KEY: RALPH_TEST_KEY }, timeoutMs: 170_000 })
+  for (const title of titles) {
+    const added = await ralph('add', '--spec', spec, title)
+    if (added.exitCode !== 0) throw new Error(`ralph add failed: ${added.stderr}`)
+  }
+  return {
+    dir: project.dir,
+    home,
+    ralph,
+    cleanup: async () => {
+      await removeContainersByLabel({ 'wrapix.workspace': project.dir })
+      await project.cleanup()
+      await home.cleanup()
+    },
+  }
 }

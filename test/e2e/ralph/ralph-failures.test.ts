@@ -5,10 +5,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureClaudeBinary } from '../../helpers/claude-binary.js'
-import { isolatedHome, runWrapix, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
+import { spawnWrapix } from '../../helpers/cli.js'
 import { startMockAnthropic, type MockAnthropic } from '../../helpers/mock-anthropic.js'
-import { removeContainersByLabel, requirePodman, waitForNoContainers } from '../../helpers/podman.js'
-import { agentRequests, finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
+import { requirePodman, waitForNoContainers } from '../../helpers/podman.js'
+import { agentRequests, finalText, git, RALPH_TEST_KEY, ralphProject, ralphSessionFlags, readRecords, readTasks, type RalphProject } from '../../helpers/ralph.js'
 
 const podman = await requirePodman()
 const env = { ANTHROPIC_API_KEY: RALPH_TEST_KEY }
@@ -39,18 +39,10 @@ describe.skipIf(!podman)('ralph run: failures, retries, watchdog and resume', ()
     for (const cleanup of cleanups) await cleanup()
   })
 
-  async function project(files: Record<string, string>, titles: string[]): Promise<{ dir: string; home: IsolatedHome; ralph: (...args: string[]) => ReturnType<typeof runWrapix> }> {
-    const p: TempProject = await tempProject({}, 'wrapix-ralph-')
-    const home = await isolatedHome()
-    cleanups.push(async () => {
-      await removeContainersByLabel({ 'wrapix.workspace': p.dir })
-      await p.cleanup()
-      await home.cleanup()
-    })
-    await initGitProject(p, files)
-    const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', p.dir], { home, env, timeoutMs: 170_000 })
-    for (const title of titles) expect((await ralph('add', '--spec', 'demo', title)).exitCode).toBe(0)
-    return { dir: p.dir, home, ralph }
+  async function project(files: Record<string, string>, titles: string[]): Promise<RalphProject> {
+    const p = await ralphProject(files, titles)
+    cleanups.push(p.cleanup)
+    return p
   }
 
   it.concurrent('a task that never answers hits its time limit: 124, one retry, failed; --stop-on-failure leaves the next task', async () => {

@@ -3,26 +3,22 @@
 // does not count), the task files, git history and session records say what happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureClaudeBinary } from '../../helpers/claude-binary.js'
-import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { startMockAnthropic, type MockAnthropic } from '../../helpers/mock-anthropic.js'
-import { removeContainersByLabel, requirePodman } from '../../helpers/podman.js'
-import { agentRequests, finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
+import { requirePodman } from '../../helpers/podman.js'
+import { agentRequests, finalText, git, ralphProject, ralphSessionFlags, readRecords, readTasks, type RalphProject } from '../../helpers/ralph.js'
 
 const podman = await requirePodman()
 const TASK_FILE = '.wrapix/ralph/demo/004-mark-tool-print.md'
 
 describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
-  let project: TempProject
-  let home: IsolatedHome
+  let project: RalphProject
   let mock: MockAnthropic
   let claude: string
-  const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', project.dir], { home, env: { ANTHROPIC_API_KEY: RALPH_TEST_KEY }, timeoutMs: 170_000 })
+  const ralph = (...args: string[]) => project.ralph(...args)
 
   beforeAll(async () => {
     claude = ensureClaudeBinary()
-    project = await tempProject({}, 'wrapix-ralph-')
-    home = await isolatedHome()
-    await initGitProject(project, { 'specs/demo.md': '# Demo\nA small demo spec.\n', '.wrapix/ralph/config.yaml': 'maxRetries: 0\n' })
+    project = await ralphProject({ 'specs/demo.md': '# Demo\nA small demo spec.\n', '.wrapix/ralph/config.yaml': 'maxRetries: 0\n' })
     mock = await startMockAnthropic({
       turns: [],
       byMarker: {
@@ -52,9 +48,7 @@ describe.skipIf(!podman)('ralph run: outcomes from the final result', () => {
   }, 600_000)
   afterAll(async () => {
     await mock?.close()
-    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
-    await project.cleanup()
-    await home.cleanup()
+    await project?.cleanup()
   })
 
   it('runs every ready task once: done (committed), blocked, clarify, failed (signal only in a tool result)', async () => {

@@ -3,10 +3,9 @@
 // same file differently, so the second merge conflicts: that task is parked with a note, its branch kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureClaudeBinary } from '../../helpers/claude-binary.js'
-import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { startMockAnthropic, type MockAnthropic, type MockTurn } from '../../helpers/mock-anthropic.js'
-import { removeContainersByLabel, requirePodman } from '../../helpers/podman.js'
-import { finalText, git, initGitProject, RALPH_TEST_KEY, ralphSessionFlags, readRecords, readTasks } from '../../helpers/ralph.js'
+import { requirePodman } from '../../helpers/podman.js'
+import { finalText, git, ralphProject, ralphSessionFlags, readRecords, readTasks, type RalphProject } from '../../helpers/ralph.js'
 
 const podman = await requirePodman()
 
@@ -16,16 +15,13 @@ const commitTurns = (file: string, content: string, message: string): MockTurn[]
 ]]
 
 describe.skipIf(!podman)('ralph run --parallel', () => {
-  let project: TempProject
-  let home: IsolatedHome
+  let project: RalphProject
   let mock: MockAnthropic
   let claude: string
 
   beforeAll(async () => {
     claude = ensureClaudeBinary()
-    project = await tempProject({}, 'wrapix-ralph-')
-    home = await isolatedHome()
-    await initGitProject(project)
+    project = await ralphProject({}, ['MARK-alpha', 'MARK-beta', 'MARK-gamma'], 'par')
     mock = await startMockAnthropic({
       turns: [],
       byMarker: {
@@ -37,14 +33,11 @@ describe.skipIf(!podman)('ralph run --parallel', () => {
   }, 600_000)
   afterAll(async () => {
     await mock?.close()
-    await removeContainersByLabel({ 'wrapix.workspace': project.dir })
-    await project.cleanup()
-    await home.cleanup()
+    await project?.cleanup()
   })
 
   it('runs three tasks at once in their own sandboxes, merges two, parks the conflicting one and keeps its branch', async () => {
-    const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', project.dir], { home, env: { ANTHROPIC_API_KEY: RALPH_TEST_KEY }, timeoutMs: 170_000 })
-    for (const title of ['MARK-alpha', 'MARK-beta', 'MARK-gamma']) expect((await ralph('add', '--spec', 'par', title)).exitCode).toBe(0)
+    const { ralph } = project
     await git(project.dir, 'add', '.wrapix/ralph')
     await git(project.dir, 'commit', '-qm', 'tasks')
 
