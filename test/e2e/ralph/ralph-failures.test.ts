@@ -66,13 +66,12 @@ describe.skipIf(!podman)('ralph run: failures, retries, watchdog and resume', ()
     // A SessionEnd hook keeps claude alive for 100 s after it printed its result.
     const hook = { hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: 'sleep 100', timeout: 200 }] }] } }
     const { dir, ralph } = await project({ '.claude/settings.json': JSON.stringify(hook) }, ['MARK-linger finish and linger'])
-    const started = Date.now()
     const run = await ralph('run', ...ralphSessionFlags(claude, mock.url))
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(Date.now() - started).toBeLessThan(90_000)
     expect((await readTasks(dir, 'demo')).get('demo-001')).toMatchObject({ status: 'done', attempts: 1 })
     const [record] = await readRecords(dir)
-    expect([137, 143]).toContain(record!.exitCode) // SIGTERM, then SIGKILL
+    // Killed (SIGTERM, then SIGKILL), not ended by itself: the watchdog stopped it; the result still made it done.
+    expect([137, 143]).toContain(record!.exitCode)
   })
 
   it.concurrent('a crash (the agent killed mid-task) is retried with the failure in the prompt, and the retry completes', async () => {
