@@ -1,7 +1,7 @@
 // `npm run bench`: every wrapix benchmark in one run, each against a baseline measured in the same run,
 // printed as a table (PASS/FAIL against its target) and written to bench/results.json (gitignored).
 // Needs `npm run build` first (npm run bench does it). Real podman and the local base image for the launch rows.
-// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript, BENCH_STRICT=1
+// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript,ralph, BENCH_STRICT=1
 // (exit 1 when a target is missed).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -179,12 +179,50 @@ async function benchTranscriptRow() {
   return { name: r.name, value: r.ms, unit: 'ms', baselineName: `peak RSS ${r.peakRssMb} MB`, target: `<= ${TARGETS.ms} ms, <= ${TARGETS.peakRssMb} MB`, pass: r.ok, detail: r }
 }
 
+// 6. ralph's per-task overhead: `ralph run --once` for one ready task vs a plain `wrapix` launch of the same agent
+// command with the same prompt on stdin. The agent is a stand-in `claude` that reads the prompt and prints a
+// final result with RALPH_COMPLETE, so only wrapix and ralph's own work is measured.
+async function benchRalph() {
+  const name = 'ralph run: per-task overhead (container, network none)'
+  const missing = podmanUsable()
+  if (missing) return skipped(name, missing)
+  const s = scratch()
+  try {
+    const agent = join(s.dir, 'claude')
+    writeFileSync(agent, `#!/bin/sh\ncat > /dev/null\nprintf '%s\\n' '{"type":"result","subtype":"success","is_error":false,"result":"RALPH_COMPLETE"}'\n`)
+    chmodSync(agent, 0o755)
+    const flags = ['--boundary', 'container', '--network', 'none', '--image', BASE_IMAGE, '-v', `${agent}:/usr/local/bin/claude:ro`]
+    const taskDir = join(s.project, '.wrapix', 'ralph', 'bench')
+    mkdirSync(taskDir, { recursive: true })
+    const task = '---\nid: bench-001\ntitle: Bench\nstatus: todo\n---\n\nDo nothing.\n'
+    const prompt = `You are working on one task of the spec "bench".\n\n# Task bench-001: Bench\n\nDo nothing.\n`
+    const ralph = () => {
+      writeFileSync(join(taskDir, '001-bench.md'), task)
+      return timeProcess(process.execPath, [join(ROOT, 'bin', 'ralph.js'), 'run', '--once', '-q', ...flags], { cwd: s.project, env: s.env })
+    }
+    const wrapix = () =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now()
+        const child = spawn(process.execPath, [WRAPIX, ...flags, '--', 'claude', '-p', '--output-format', 'stream-json', '--verbose'], { cwd: s.project, env: s.env, stdio: ['pipe', 'ignore', 'ignore'] })
+        child.stdin.end(prompt)
+        child.on('error', reject)
+        child.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`wrapix exited ${code}`))))
+      })
+    log(`ralph: ${PAIRS} pairs of ralph run --once vs wrapix with the same agent command`)
+    const { xs, ys } = await alternate(PAIRS, ralph, wrapix)
+    return ratioRow({ name, xs, ys, baseline: 'wrapix -- claude -p (same prompt)', target: 1.2 })
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true })
+  }
+}
+
 const BENCHES = [
   ['launch', benchLaunch],
   ['version', benchVersion],
   ['image', benchImageCacheHit],
   ['proxy', benchProxy],
   ['transcript', benchTranscriptRow],
+  ['ralph', benchRalph],
 ]
 
 const rows = []

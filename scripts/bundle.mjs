@@ -10,6 +10,7 @@ await build({
     main: 'src/cli/main.ts',
     'setup-deploy-key': 'src/cli/setup-deploy-key-main.ts',
     'wrapix-builder': 'src/cli/builder-main.ts',
+    ralph: 'src/cli/ralph-main.ts',
   },
   outdir: 'dist/bundle',
   bundle: true,

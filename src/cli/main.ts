@@ -101,6 +101,10 @@ const AREAS: Record<string, () => Promise<Register>> = {
   policy: () => import('./policy.js').then((m) => m.registerPolicyCommands),
   log: () => import('./log.js').then((m) => m.registerLogCommands),
   keys: () => import('./keys.js').then((m) => m.registerKeysCommands),
+  ralph: () =>
+    import('./ralph-commands.js').then((m) => (program: Command) => {
+      m.registerRalphCommands(program.command('ralph').description('batch runs: a queue of tasks, each in its own fresh sandbox'))
+    }),
 }
 
 async function registerAreaCommands(program: Command, head: readonly string[]): Promise<void> {

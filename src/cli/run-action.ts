@@ -11,6 +11,7 @@ import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
+import type { SessionIo } from '../runtime/run-podman.js'
 import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
@@ -24,20 +25,31 @@ export interface RunRequest {
   readonly globals: GlobalOptions
 }
 
+/** A batch task's session (ralph): the same launch, with the agent non-interactive and the task in the record. */
+export interface TaskSession {
+  readonly taskId: string
+  /** Appended to the agent's command line (claude: -p --output-format stream-json --verbose). */
+  readonly agentArgs: readonly string[]
+  readonly io: SessionIo
+  /** Called once the session record is started: the session id and where its record will be. */
+  readonly onRecord?: (session: { sessionId: string; recordPath: string }) => void
+}
+
 const truthy = (value: string | undefined): boolean => value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase())
 
-export async function runCommand(req: RunRequest): Promise<number> {
+export async function runCommand(req: RunRequest, task?: TaskSession): Promise<number> {
   const env = process.env
   const globals: GlobalOptions = { ...req.globals, verbose: req.globals.verbose || truthy(env.WRAPIX_VERBOSE) }
   const dryRun = req.raw.dryRun || truthy(env.WRAPIX_DRY_RUN)
   const flags = parseRunFlags(req.raw)
-  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+  const tty = !task && Boolean(process.stdin.isTTY && process.stdout.isTTY)
   // The record's "before" git probe overlaps the preparation (config, identity, keys, image).
   const earlyGitProbe = dryRun ? undefined : probeGitEarly(process.cwd(), req.dir)
   const prepared = await preparePlan({
     flags,
     dir: req.dir,
     command: req.command,
+    ...(task ? { agentArgs: task.agentArgs } : {}),
     shell: req.shell,
     tty: dryRun ? false : tty,
     image: dryRun ? imageTag : (profile, host, paths) => buildIfNeeded(profile, host, paths, globals),
@@ -55,12 +67,14 @@ export async function runCommand(req: RunRequest): Promise<number> {
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
-  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
+  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
+  task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
     resolve: parseResolveFlags(flags.resolve),
     redact,
     networkLogPath: record.networkLogPath,
+    ...(task ? { io: task.io } : {}),
     onEnd: async (result) => {
       const path = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {

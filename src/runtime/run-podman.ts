@@ -7,6 +7,18 @@ export interface RunOptions {
   readonly secrets: Readonly<Record<string, string>>
   readonly env?: NodeJS.ProcessEnv
   readonly setpriv: string | null
+  readonly io?: SessionIo
+}
+
+/** Non-interactive sessions (ralph): the input is written to stdin, output is streamed to the caller. */
+export interface SessionIo {
+  readonly input: string
+  readonly onStdout: (chunk: Buffer) => void
+  readonly onStderr: (chunk: Buffer) => void
+  /** Aborting stops the sandbox: SIGTERM, then SIGKILL after `stopGraceS` (podman stop). A number as the
+   * abort reason becomes the session's exit code (a timeout: 124). */
+  readonly stop: AbortSignal
+  readonly stopGraceS: number
 }
 
 const FORWARDED = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const
@@ -19,8 +31,9 @@ const STOP_GRACE_S = 5
  */
 export async function runPodman(opts: RunOptions): Promise<number> {
   const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', 'podman', ...opts.argv]] : ['podman', [...opts.argv]]
+  const io = opts.io
   const child: ResultPromise = execa(file, args, {
-    stdio: 'inherit',
+    ...(io ? { input: io.input, stdout: 'pipe', stderr: 'pipe', buffer: false } : { stdio: 'inherit' }),
     reject: false,
     env: { ...(opts.env ?? process.env), ...opts.secrets },
     extendEnv: false,
@@ -33,6 +46,13 @@ export async function runPodman(opts: RunOptions): Promise<number> {
     if (signal) child.kill(signal)
     void execa('podman', ['stop', '--ignore', '--time', String(STOP_GRACE_S), opts.containerName], { reject: false, env: opts.env ?? process.env })
   }
+  if (io) {
+    child.stdout?.on('data', io.onStdout)
+    child.stderr?.on('data', io.onStderr)
+    const onAbort = () => void execa('podman', ['stop', '--ignore', '--time', String(io.stopGraceS), opts.containerName], { reject: false, env: opts.env ?? process.env })
+    if (io.stop.aborted) onAbort()
+    else io.stop.addEventListener('abort', onAbort, { once: true })
+  }
   const handlers = FORWARDED.map((signal) => {
     // Ctrl-C: a TTY session gets it as a byte; otherwise the terminal signals podman too. Pass it on, and let
     // the command decide what Ctrl-C means. SIGTERM/SIGHUP end the session.
@@ -42,6 +62,7 @@ export async function runPodman(opts: RunOptions): Promise<number> {
   })
   try {
     const result = await child
+    if (io?.stop.aborted && typeof io.stop.reason === 'number') return io.stop.reason
     if (result.exitCode !== undefined) return result.exitCode
     return result.signal ? 128 + signalNumber(result.signal) : 125
   } finally {

@@ -33,6 +33,7 @@ export interface PlanInput {
   readonly git: GitIdentity
   readonly image: string
   readonly command: readonly string[] | null // the user's command; null runs the agent
+  readonly agentArgs?: readonly string[] // appended to the agent's command line (batch tasks)
   readonly shell: boolean
   readonly tty: boolean
   readonly runtimeDir: string
@@ -108,7 +109,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
   ]
 
-  const command = input.command ?? (input.shell ? ['bash', '-l'] : parts.command)
+  const command = input.command ?? (input.shell ? ['bash', '-l'] : [...parts.command, ...(input.agentArgs ?? [])])
   if (command.length === 0) throw new WrapixError('usage', 'the command after -- is empty', 'give a command, e.g. wrapix -- make test')
 
   return {

@@ -33,11 +33,11 @@ export type GitProbe = { available: true; snapshot: GitSnapshot } | { available:
 
 // The sandbox can write the work tree (and maybe .git): refuse every hook, external diff, textconv,
 // fsmonitor and filter command a planted config or .gitattributes could name.
-const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.pager=cat']
+export const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.pager=cat']
 // wrapix's own state in the workspace (records, the agent's config dir) is not the agent's work.
 const EXCLUDED_PATHS = ['.wrapix', '.claude']
 const PATHSPEC = ['--', '.', ...EXCLUDED_PATHS.map((p) => `:(exclude)${p}`)]
-const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
+export const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
 
 type Git = (args: string[], env?: Record<string, string>) => Promise<{ ok: boolean; out: string; err: string }>
 

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
 import { podmanRunArgv } from '../runtime/podman.js'
-import { runPodman } from '../runtime/run-podman.js'
+import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
@@ -17,6 +17,8 @@ export interface LaunchHooks {
   readonly resolve?: Readonly<Record<string, string>>
   /** Masks secrets in what the network writes (audit lines, denied hosts). */
   readonly redact?: (text: string) => string
+  /** Non-interactive input and output (ralph); absent: the terminal is the sandbox's. */
+  readonly io?: SessionIo
 }
 
 /** Writes the session's files where the plan mounts them from (a private, per-session directory). */
@@ -75,7 +77,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     void network.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
     // The running network's podman options: in open mode they add the DNS servers its host-side rules admit.
     const argv = [...network.podmanArgs.global, ...podmanRunArgv(plan, network.podmanArgs.run)]
-    exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv })
+    exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
     return exitCode
   } finally {
     const summary = (await network?.close().catch((err: unknown) => {

@@ -20,6 +20,8 @@ export interface PrepareRequest {
   readonly flags: RunFlagValues
   readonly dir: string | null // DIR operand; null means the current directory
   readonly command: readonly string[] | null
+  /** Arguments appended to the agent's own command line (e.g. claude's -p mode for batch tasks). */
+  readonly agentArgs?: readonly string[]
   readonly shell: boolean
   readonly tty: boolean
   readonly cwd?: string
@@ -110,6 +112,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     git,
     image,
     command: req.command,
+    ...(req.agentArgs ? { agentArgs: req.agentArgs } : {}),
     shell: req.shell,
     tty: req.tty,
     runtimeDir: paths.runtimeDir,

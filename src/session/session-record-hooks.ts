@@ -6,9 +6,12 @@ import { finalizeStaleSessions } from './finalize-stale.js'
 import { workspaceOf, type Prepared } from './prepare.js'
 import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
+import type { SessionMode } from './record-schema.js'
 
 export interface SessionRecordHandle {
   readonly networkLogPath: string
+  /** Where the record will be written when the session ends. */
+  readonly recordPath: string
   finish(result: { exitCode: number | null; network: NetworkSummary | null }): Promise<string>
 }
 
@@ -18,7 +21,18 @@ const EARLY_PROBE_MAX_AGE_MS = 2000
 const MODES = { agent: 'interactive', shell: 'shell', command: 'command' } as const
 
 /** `gitBefore`: the workspace's git probe, started early (see probeGitEarly) so it overlaps the preparation. */
-export async function startSessionRecord(prepared: Prepared, argv: string[], redact: Redact, gitBefore?: Promise<GitProbe>): Promise<SessionRecordHandle> {
+export interface RecordTask {
+  /** The batch task this session serves (ralph); the record's mode is then "ralph". */
+  readonly taskId: string
+}
+
+export async function startSessionRecord(
+  prepared: Prepared,
+  argv: string[],
+  redact: Redact,
+  gitBefore?: Promise<GitProbe>,
+  task?: RecordTask,
+): Promise<SessionRecordHandle> {
   const { plan, profile, policy, settings } = prepared
   const before = gitBefore ?? probeGit(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
@@ -28,7 +42,8 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
     gitBefore: before,
     workspace: plan.workspace,
     sessionId: plan.sessionId,
-    mode: MODES[plan.mode],
+    mode: task ? ('ralph' satisfies SessionMode) : MODES[plan.mode],
+    ...(task ? { taskId: task.taskId } : {}),
     agent: plan.agent,
     boundary: plan.boundary,
     runtime: plan.runtime,
@@ -41,6 +56,7 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
   })
   return {
     networkLogPath: recorder.networkLogPath,
+    recordPath: recorder.recordPath,
     finish: ({ exitCode, network }) =>
       recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network } : {}) }),
   }

@@ -18,11 +18,19 @@ export interface MockUsage {
 export interface MockTurn {
   content: MockBlock[]
   usage?: Partial<MockUsage>
+  /** Never answer this request (the connection stays open until the mock closes): an agent that hangs. */
+  hang?: boolean
 }
 
 export interface MockScript {
   /** Turns of the main agent loop; turn N answers a request that already holds N assistant messages. */
   turns: MockTurn[]
+  /**
+   * Scripts chosen by a marker found in the conversation's first user message (e.g. a task's title), one
+   * per conversation: the Nth conversation carrying a marker plays its Nth script (the last one repeats).
+   * Conversations without a known marker play `turns`.
+   */
+  byMarker?: Record<string, MockTurn[][]>
   model?: string
   /** Reply to side requests (titles, summaries of fetched pages: requests that do not offer Bash). */
   sideReply?: string
@@ -49,6 +57,7 @@ export async function startMockAnthropic(script: MockScript | MockTurn[]): Promi
   const spec: MockScript = Array.isArray(script) ? { turns: script } : script
   const requests: MockRequest[] = []
   let messageSeq = 0
+  const conversations = new Map<string, number>()
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -62,7 +71,7 @@ export async function startMockAnthropic(script: MockScript | MockTurn[]): Promi
       }
       const path = (req.url ?? '/').split('?')[0] ?? '/'
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body })
-      handle(spec, req.method ?? 'GET', path, body, res, () => ++messageSeq)
+      handle(spec, req.method ?? 'GET', path, body, res, () => ++messageSeq, conversations)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -82,10 +91,20 @@ interface MessagesBody {
   model?: string
   stream?: boolean
   tools?: unknown[]
-  messages?: { role: string }[]
+  messages?: { role: string; content?: unknown }[]
 }
 
-function handle(spec: MockScript, method: string, path: string, body: unknown, res: ServerResponse, nextId: () => number): void {
+/** The turns for this request: by marker (counting conversations per marker), else the default script. */
+function turnsFor(spec: MockScript, request: MessagesBody, assistantTurns: number, conversations: Map<string, number>): MockTurn[] {
+  const first = JSON.stringify(request.messages?.find((m) => m.role === 'user')?.content ?? '')
+  const marker = Object.keys(spec.byMarker ?? {}).find((m) => first.includes(m))
+  if (!marker) return spec.turns
+  if (assistantTurns === 0) conversations.set(marker, (conversations.get(marker) ?? 0) + 1)
+  const scripts = spec.byMarker![marker]!
+  return scripts[Math.min((conversations.get(marker) ?? 1) - 1, scripts.length - 1)] ?? []
+}
+
+function handle(spec: MockScript, method: string, path: string, body: unknown, res: ServerResponse, nextId: () => number, conversations: Map<string, number>): void {
   if (method === 'GET' && spec.pages?.[path] !== undefined) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(spec.pages[path])
     return
@@ -102,9 +121,11 @@ function handle(spec: MockScript, method: string, path: string, body: unknown, r
   // The agent loop offers the client-side tools; side requests (titles, page summaries, web search) do not.
   const isMainLoop = (request.tools ?? []).some((t) => (t as { name?: unknown }).name === 'Bash')
   const assistantTurns = (request.messages ?? []).filter((m) => m.role === 'assistant').length
+  const turns = isMainLoop ? turnsFor(spec, request, assistantTurns, conversations) : []
   const turn: MockTurn = isMainLoop
-    ? (spec.turns[assistantTurns] ?? { content: [{ type: 'text', text: 'Done.' }] })
+    ? (turns[assistantTurns] ?? { content: [{ type: 'text', text: 'Done.' }] })
     : { content: [{ type: 'text', text: spec.sideReply ?? 'Summary: ok.' }], usage: { input_tokens: 10, output_tokens: 3 } }
+  if (turn.hang) return // the client waits until it gives up or the mock closes
   const model = spec.model ?? request.model ?? DEFAULT_MODEL
   const id = `msg_mock${String(nextId()).padStart(6, '0')}`
   const content = turn.content.map((b, i) =>
