@@ -8,11 +8,12 @@ import { runPodman } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
+import { finishSessionGit, startSessionGit, type SessionGitOutcome, type SessionGitStart } from './session-git.js'
 
 export interface LaunchHooks {
   /** Where the proxy appends its audit lines (the session record's sibling file). */
   readonly networkLogPath?: string
-  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null }) => Promise<void>
+  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; git: SessionGitOutcome | null }) => Promise<void>
   readonly notice?: (message: string) => void
   readonly resolve?: Readonly<Record<string, string>>
   /** Masks secrets in what the network writes (audit lines, denied hosts). */
@@ -59,7 +60,11 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
+  let git: SessionGitStart | null = null
   try {
+    // Before the session files: mount points for the git binds inside FILES_ROOT need their sources.
+    git = await startSessionGit(plan.git)
+    if (git.hidden) hooks.notice?.(`git inside the sandbox has no repository: ${git.hidden}`)
     await writeSessionFiles(plan)
     await claimSessionDir(sessionDir)
     network = await startSessionNetwork({
@@ -82,7 +87,9 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null
     })) ?? null
-    await hooks.onEnd?.({ exitCode, network: summary })
+    // The sandbox has exited: its git work comes back before the record reads the host's git state.
+    const gitOutcome = git ? await finishSessionGit(git, plan.sessionId) : null
+    await hooks.onEnd?.({ exitCode, network: summary, git: gitOutcome })
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

@@ -1,15 +1,25 @@
 // Connects a launch to its session record: finalize what killed sessions left, apply retention, record this one.
 import type { NetworkSummary } from '../network/session-network.js'
 import { probeGit, type GitProbe } from './git-state.js'
+import { filesToReview, type ReviewItem } from './host-executed-files.js'
+import { snapshotHostExecutedFiles } from './review-snapshot.js'
+import type { SessionGitOutcome } from './session-git.js'
 import { applyRetention } from './retention.js'
 import { finalizeStaleSessions } from './finalize-stale.js'
 import { workspaceOf, type Prepared } from './prepare.js'
 import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
 
+export interface SessionEnd {
+  readonly exitCode: number | null
+  readonly network: NetworkSummary | null
+  readonly git: SessionGitOutcome | null
+}
+
 export interface SessionRecordHandle {
   readonly networkLogPath: string
-  finish(result: { exitCode: number | null; network: NetworkSummary | null }): Promise<string>
+  /** Writes the record; returns its path and the host-executed files to review. */
+  finish(result: SessionEnd): Promise<{ path: string; review: ReviewItem[] }>
 }
 
 // Commits made while an image builds belong before the session, not in its diff.
@@ -21,6 +31,7 @@ const MODES = { agent: 'interactive', shell: 'shell', command: 'command' } as co
 export async function startSessionRecord(prepared: Prepared, argv: string[], redact: Redact, gitBefore?: Promise<GitProbe>): Promise<SessionRecordHandle> {
   const { plan, profile, policy, settings } = prepared
   const before = gitBefore ?? probeGit(plan.workspace)
+  const reviewBefore = await snapshotHostExecutedFiles(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
   await finalizeStaleSessions(plan.workspace, redact)
   await applyRetention(plan.workspace, settings.logRetentionDays.value)
@@ -41,8 +52,17 @@ export async function startSessionRecord(prepared: Prepared, argv: string[], red
   })
   return {
     networkLogPath: recorder.networkLogPath,
-    finish: ({ exitCode, network }) =>
-      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network } : {}) }),
+    finish: async ({ exitCode, network, git }) => {
+      const review = filesToReview(reviewBefore, await snapshotHostExecutedFiles(plan.workspace))
+      const path = await recorder.finish({
+        exitCode,
+        exitStatus: exitCode === null ? 'unknown' : 'exited',
+        ...(network ? { network } : {}),
+        ...(git ? { gitDir: git } : {}),
+        reviewBeforeRun: review,
+      })
+      return { path, review }
+    },
   }
 }
 
