@@ -35,7 +35,7 @@ export type GitProbe = { available: true; snapshot: GitSnapshot } | { available:
 const EXCLUDED_PATHS = ['.wrapix', '.claude']
 const PATHSPEC = ['--', '.', ...EXCLUDED_PATHS.map((p) => `:(exclude)${p}`)]
 
-type Git = (args: string[], env?: Record<string, string>) => Promise<GitResult>
+type Git = (args: string[], env?: Record<string, string>, input?: string) => Promise<GitResult>
 
 /**
  * Git runners for one probe or diff, with wrapix's fixed config and environment (safe-git.ts): no hook,
@@ -49,7 +49,7 @@ function gitIn(cwd: string): { git: Git; treeOnly: Git } {
   )
   overrides.catch(() => {}) // awaited by every `git` call; unhandled only when none is made
   return {
-    git: async (args, env = {}) => runSafeGit(args, { cwd, env, config: await overrides }),
+    git: async (args, env = {}, input) => runSafeGit(args, { cwd, env, config: await overrides, ...(input === undefined ? {} : { input }) }),
     treeOnly: (args, env = {}) => runSafeGit(args, { cwd, env }),
   }
 }
@@ -115,7 +115,14 @@ async function diffWith({ git, treeOnly }: { git: Git; treeOnly: Git }, baseHead
       treeOnly(baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env),
     ])
     if (!read.ok) throw new Error(read.err)
-    await git(['add', '--intent-to-add', '--all', ...PATHSPEC], env)
+    // Only the new files get intent-to-add: `add --all` would also check each gitlink by running
+    // `git status` inside the nested repository, with that repository's own config (filters, fsmonitor).
+    const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard', ...PATHSPEC], env)
+    if (!untracked.ok) throw new Error(untracked.err)
+    if (untracked.out !== '') {
+      const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' } // a file named ":(…)" is a name, not pathspec magic
+      await git(['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], literal, untracked.out)
+    }
     const diff = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '--relative', base, ...PATHSPEC], env)
     if (!diff.ok) throw new Error(diff.err)
     return parseNumstat(diff.out)
