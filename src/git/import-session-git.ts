@@ -65,8 +65,10 @@ export async function importSessionGit(args: { layout: Layout; sessionGitDir: st
     ...(sandboxHead?.kind === 'detached' ? [sandboxHead.oid] : []),
   ])
   const accept = (u: RefUpdate & { wanted?: string }): boolean => {
-    const ok = acceptedType(u.wanted ?? u.ref, types.get(u.newValue))
-    if (!ok) notes.push(`not brought back: ${u.wanted ?? u.ref} points to ${types.get(u.newValue) ?? 'a missing object'} ${u.newValue.slice(0, 12)}`)
+    const type = types.get(u.newValue)
+    const ok = acceptedType(u.wanted ?? u.ref, type)
+    const what = type === undefined || type === 'missing' ? 'a missing object' : `a ${type}`
+    if (!ok) notes.push(`not brought back: ${u.wanted ?? u.ref} points to ${what} ${u.newValue.slice(0, 12)}`)
     return ok
   }
   const updates = plan.updates.filter(accept)
