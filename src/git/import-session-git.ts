@@ -146,7 +146,8 @@ async function importIndex(layout: Layout, dir: string, seed: GitSeed, notes: st
   try {
     if (data.subarray(0, 4).toString('latin1') !== 'DIRC') throw new Error('not an index file')
     await writeFile(temp, data, { flag: 'wx', mode: 0o644 })
-    const check = await runSafeGit(['--git-dir', layout.gitDir, 'ls-files', '--stage'], { env: { GIT_INDEX_FILE: temp } })
+    // Reads (and so checks) the whole index, but prints nothing: the pathspec matches no entry.
+    const check = await runSafeGit(['--git-dir', layout.gitDir, 'ls-files', '--stage', '--', ':(literal)wrapix/index-check/no-such-path'], { env: { GIT_INDEX_FILE: temp } })
     if (!check.ok) throw new Error(check.err.split('\n')[0])
     await rename(temp, join(layout.gitDir, 'index'))
     return 'updated'

@@ -24,7 +24,10 @@ export function isValidRefName(name: string): boolean {
 export const isImportableRef = (name: string): boolean =>
   isValidRefName(name) && (name === STASH_REF || IMPORTABLE_REF_PREFIXES.some((prefix) => name.startsWith(prefix)))
 
-/** `<oid> <refname>` lines of a packed-refs file; the header and `^<oid>` peel lines are skipped. */
+/**
+ * `<oid> <refname>` lines of a packed-refs file; the header and `^<oid>` peel lines are skipped. Names are
+ * not validated here (thousands of refs; most unchanged): planRefImport checks every name it acts on.
+ */
 export function parsePackedRefs(text: string, hexLength: number): Map<string, string> {
   const refs = new Map<string, string>()
   const oid = oidPattern(hexLength)
@@ -33,7 +36,7 @@ export function parsePackedRefs(text: string, hexLength: number): Map<string, st
     const space = line.indexOf(' ')
     const value = line.slice(0, space)
     const name = line.slice(space + 1)
-    if (space > 0 && oid.test(value) && isValidRefName(name)) refs.set(name, value)
+    if (space > 0 && oid.test(value) && name.startsWith('refs/')) refs.set(name, value)
   }
   return refs
 }

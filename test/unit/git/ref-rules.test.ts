@@ -23,9 +23,10 @@ describe('isValidRefName (git check-ref-format rules)', () => {
 })
 
 describe('packed-refs and HEAD', () => {
-  it('reads refs, skipping the header, peel lines and malformed lines', () => {
-    const text = `# pack-refs with: peeled fully-peeled sorted \n${A} refs/heads/main\n${B} refs/tags/v1\n^${C}\nzz refs/heads/bad\n${A} refs/heads/../x\n`
-    expect([...parsePackedRefs(text, 40)]).toEqual([['refs/heads/main', A], ['refs/tags/v1', B]])
+  it('reads refs, skipping the header, peel lines and malformed lines (names are checked when acted on)', () => {
+    const text = `# pack-refs with: peeled fully-peeled sorted \n${A} refs/heads/main\n${B} refs/tags/v1\n^${C}\nzz refs/heads/bad\n${A} HEAD\n${A} refs/heads/../x\n`
+    expect([...parsePackedRefs(text, 40)]).toEqual([['refs/heads/main', A], ['refs/tags/v1', B], ['refs/heads/../x', A]])
+    expect(planRefImport({ seed: new Map(), sandbox: parsePackedRefs(text, 40), host: new Map(), sessionId: 's' }).ignored).toEqual(['refs/heads/../x'])
   })
   it('reads a symbolic HEAD to a branch or a detached commit, and nothing else', () => {
     expect(parseHead('ref: refs/heads/main\n', 40)).toEqual({ kind: 'symbolic', ref: 'refs/heads/main' })
