@@ -16,6 +16,11 @@ export const warn = (message: string, opts: GlobalOptions = {}): void => {
   if (!opts.quiet) process.stderr.write(`${chalk.yellow('wrapix:')} ${message}\n`)
 }
 
+/** For what the user must not miss (a replaced .git): printed even with --quiet. */
+export const alarm = (message: string): void => {
+  process.stderr.write(`${chalk.red.bold('wrapix:')} ${chalk.red(message)}\n`)
+}
+
 export const note = (message: string, opts: GlobalOptions = {}): void => {
   if (!opts.quiet) process.stderr.write(`${chalk.dim(`wrapix: ${message}`)}\n`)
 }

@@ -12,7 +12,8 @@ import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
 import type { SessionIo } from '../runtime/run-podman.js'
-import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
+import { alarm, note, printJson, verbose, warn, type GlobalOptions } from './output.js'
+import { sessionSummaryLines } from './session-summary.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
 import { formatDenial } from './denials.js'
@@ -76,10 +77,14 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     networkLogPath: record.networkLogPath,
     ...(task ? { io: task.io } : {}),
     onEnd: async (result) => {
-      const path = await record.finish(result)
+      const { path, review } = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {
         warn(redact(formatDenial(denied)), globals)
       }
+      const summary = sessionSummaryLines(result.git, review)
+      for (const line of summary.alarms) alarm(redact(line))
+      for (const line of summary.warnings) warn(redact(line), globals)
+      for (const line of summary.details) verbose(redact(line), globals)
       verbose(`session record: ${path}`, globals)
     },
   })

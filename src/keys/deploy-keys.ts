@@ -8,7 +8,7 @@ import { samePublicKey } from './key-pair.js'
 import type { KeyRecord } from './key-record.js'
 import { keyFilesExist, keyPaths, readKeyRecord, removeKeyFiles } from './key-store.js'
 import { type KeyChange, replaceKeys, unregisterKeys } from './replace-keys.js'
-import { requireRepository } from './repo-discovery.js'
+import { findCommonDir, requireRepository } from './repo-discovery.js'
 
 export interface KeysContext {
   readonly home: string
@@ -36,11 +36,12 @@ async function clientFor(ctx: KeysContext, apiUrl: string): Promise<GithubClient
 const oldClientFor = (ctx: KeysContext, client: GithubClient, old: KeyRecord | null): Promise<GithubClient> =>
   !old || old.githubApi === client.apiUrl ? Promise.resolve(client) : clientFor(ctx, old.githubApi)
 
-async function targetRepository(ctx: KeysContext, opts: SetupOptions, apiUrl: string): Promise<{ slug: string; repo: string; notices: string[] }> {
+async function targetRepository(ctx: KeysContext, opts: SetupOptions, apiUrl: string): Promise<{ slug: string; repo: string; checkouts: string[]; notices: string[] }> {
   if (opts.repository) {
     const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(opts.repository)
     if (!m) throw new WrapixError('usage', `--repo must be OWNER/REPO, not "${opts.repository}"`, 'e.g. --repo ada/my.project')
-    return { slug: opts.repository, repo: m[2] ?? '', notices: [] }
+    const commonDir = await findCommonDir(ctx.cwd)
+    return { slug: opts.repository, repo: m[2] ?? '', checkouts: commonDir ? [commonDir] : [], notices: [] }
   }
   const info = await requireRepository(ctx.cwd)
   const notices: string[] = []
@@ -53,7 +54,7 @@ async function targetRepository(ctx: KeysContext, opts: SetupOptions, apiUrl: st
     const ssh = `git@${info.remote.host}:${repositorySlug(info.remote)}.git`
     notices.push(`origin uses HTTPS; the sandbox pushes with the deploy key only over SSH: git remote set-url origin ${ssh}`)
   }
-  return { slug: repositorySlug(info.remote), repo: info.remote.repo, notices }
+  return { slug: repositorySlug(info.remote), repo: info.remote.repo, checkouts: [info.commonDir], notices }
 }
 
 /** `setup-deploy-key [NAME] [-f] [--read-only] [--no-signing]`. */
@@ -67,7 +68,10 @@ export async function setupDeployKey(ctx: KeysContext, opts: SetupOptions): Prom
       `replace it locally and on GitHub with: setup-deploy-key ${name} -f (or: wrapix keys rotate ${name})`)
   }
   const client = await clientFor(ctx, apiUrl)
-  const spec = { home: ctx.home, name, repository: target.slug, readOnly: opts.readOnly, signing: opts.signing, now: ctx.now }
+  // A key replaced with -f keeps the checkouts it was pinned to, plus this one.
+  const kept = old?.repository.toLowerCase() === target.slug.toLowerCase() ? (old.checkouts ?? []) : []
+  const checkouts = [...new Set([...kept, ...target.checkouts])]
+  const spec = { home: ctx.home, name, repository: target.slug, readOnly: opts.readOnly, signing: opts.signing, now: ctx.now, checkouts }
   const change = await replaceKeys(client, await oldClientFor(ctx, client, old), old, spec)
   return { ...change, notices: [...target.notices, ...change.notices] }
 }
@@ -82,7 +86,7 @@ async function requireRecord(ctx: KeysContext, name: string): Promise<KeyRecord>
 export async function rotateDeployKey(ctx: KeysContext, name: string): Promise<KeyChange> {
   const old = await requireRecord(ctx, assertKeyName(name))
   const client = await clientFor(ctx, ctx.githubApi ? resolveGithubApiUrl(ctx.githubApi, ctx.env) : old.githubApi)
-  const spec = { home: ctx.home, name, repository: old.repository, readOnly: old.readOnly, signing: old.signing !== null, now: ctx.now }
+  const spec = { home: ctx.home, name, repository: old.repository, readOnly: old.readOnly, signing: old.signing !== null, now: ctx.now, checkouts: old.checkouts ?? [] }
   return replaceKeys(client, await oldClientFor(ctx, client, old), old, spec)
 }
 

@@ -18,5 +18,9 @@ export const KeyRecordSchema = z.strictObject({
   readOnly: z.boolean(),
   deploy: PublicKeyInfo,
   signing: PublicKeyInfo.nullable(),
+  checkouts: z
+    .array(z.string().startsWith('/'))
+    .optional()
+    .describe("common git dirs (real paths) of the checkouts this key was set up in: sessions get the key there only; absent in keys made before pinning"),
 })
 export type KeyRecord = z.infer<typeof KeyRecordSchema>

@@ -10,6 +10,8 @@ export interface NewKeySpec {
   readonly home: string
   readonly name: string
   readonly repository: string // owner/repo
+  /** Common git dirs of the checkouts the key is pinned to. */
+  readonly checkouts: readonly string[]
   readonly readOnly: boolean
   readonly signing: boolean
   readonly now: Date
@@ -48,6 +50,7 @@ export async function registerNewKeys(client: GithubClient, spec: NewKeySpec): P
       created: spec.now.toISOString(),
       registered: true,
       readOnly: spec.readOnly,
+      checkouts: [...spec.checkouts],
       deploy: { publicKey: deployPair.publicKey, fingerprint: deployPair.fingerprint, remoteId: deploy.id },
       signing: signingPair && signing
         ? { publicKey: signingPair.publicKey, fingerprint: signingPair.fingerprint, remoteId: signing.id }

@@ -26,9 +26,11 @@ function pick(records: KeyRecord[], repo: string, host: string): KeyRecord | und
 }
 
 /**
- * The keys for the repository `workspace`'s origin names. null when origin is not a GitHub SSH URL (on
- * github.com or one of `enterpriseHosts`): nothing to do; `{ missing }` with a notice when it is but no
- * usable key exists — never silently nothing.
+ * The keys pinned to `workspace`'s checkout (its common git dir, recorded when the key was set up). null
+ * when origin is not a GitHub SSH URL (on github.com or one of `enterpriseHosts`): nothing to do; `{ missing }`
+ * with a notice when it is but no usable key is pinned here — never silently nothing. The remote only decides
+ * whether a key is wanted: which key comes from the pin, so a remote rewritten in the repository's config
+ * cannot hand the sandbox another repository's key.
  */
 export async function findSessionKeys(
   workspace: string,
@@ -39,14 +41,20 @@ export async function findSessionKeys(
   if (info === null || !isGithubSshRemote(info.remote, opts.enterpriseHosts)) return null
   const slug = repositorySlug(info.remote)
   const { records } = await listKeyRecords(home)
-  const forRepo = records.filter((r) => r.repository.toLowerCase() === slug.toLowerCase())
-  const registered = forRepo.filter((r) => r.registered)
-  const record = pick(registered, info.remote.repo, opts.hostname ?? hostname())
+  const pinned = records.filter((r) => r.registered && (r.checkouts ?? []).includes(info.commonDir))
+  const record = pick(pinned, info.remote.repo, opts.hostname ?? hostname())
+  const warnings: string[] = []
   if (!record) {
+    const forRepo = records.filter((r) => r.repository.toLowerCase() === slug.toLowerCase())
     const hint = forRepo[0]
-      ? `key "${forRepo[0].name}" was never registered with GitHub; redo it with: setup-deploy-key ${forRepo[0].name} -f`
+      ? forRepo[0].registered
+        ? `key "${forRepo[0].name}" for ${slug} is not pinned to this checkout; pin a key here with: setup-deploy-key ${forRepo[0].name} -f (run it in ${info.topLevel})`
+        : `key "${forRepo[0].name}" was never registered with GitHub; redo it with: setup-deploy-key ${forRepo[0].name} -f`
       : `create one with: setup-deploy-key (run it in ${info.topLevel})`
     return { missing: true, notice: `no deploy key for ${slug}, so git push over SSH will fail in the sandbox; ${hint}` }
+  }
+  if (record.repository.toLowerCase() !== slug.toLowerCase()) {
+    warnings.push(`origin names ${slug}, but this checkout's deploy key "${record.name}" is for ${record.repository}: the sandbox gets that key, which pushes to ${record.repository} only`)
   }
   const paths = keyPaths(home, record.name)
   if (!(await exists(paths.privateKey)) || !(await exists(paths.publicKey))) {
@@ -62,6 +70,6 @@ export async function findSessionKeys(
     signingKey: signing ? paths.signingPrivateKey : null,
     signingPublicKey: signing ? paths.signingPublicKey : null,
     signingPublicKeyLine: signing ? (record.signing?.publicKey ?? null) : null,
-    warnings: age ? [age] : [],
+    warnings: [...warnings, ...(age ? [age] : [])],
   }
 }

@@ -6,12 +6,17 @@ import { mkdir, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
-import { BASE_ENV, SAFE_CONFIG } from '../session/git-state.js'
+import { SAFE_GIT_CONFIG, safeGitEnv } from '../git/safe-git.js'
+
+// Local clones and fetches need the file transport. The user's global config stays in force (merge commits
+// need the user's identity; it is the user's own file, which no sandbox can write); system config does not.
+const RALPH_GIT_CONFIG = [...SAFE_GIT_CONFIG, '-c', 'protocol.file.allow=always']
+const { GIT_CONFIG_GLOBAL: _globalConfig, ...RALPH_GIT_ENV } = safeGitEnv()
 
 export const taskBranch = (spec: string, taskId: string): string => `ralph/${spec}/${taskId}`
 
 async function git(cwd: string, args: readonly string[], reject = true): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const r = await execa('git', [...SAFE_CONFIG, ...args], { cwd, env: BASE_ENV, reject: false })
+  const r = await execa('git', [...RALPH_GIT_CONFIG, ...args], { cwd, env: RALPH_GIT_ENV, extendEnv: false, reject: false })
   const out = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) }
   if (reject && out.exitCode !== 0) throw new WrapixError('internal', `git ${args[0]} failed in ${cwd}: ${out.stderr.trim().split('\n')[0]}`, 'check the repository with: git status')
   return out

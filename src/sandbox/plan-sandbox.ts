@@ -9,6 +9,8 @@ import { proxyEnv } from '../runtime/podman-network.js'
 import { chooseBoundary } from './boundary.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
+import type { GitLayout } from '../git/git-layout.js'
+import { planGitMounts } from './git-mounts.js'
 import { planBinds, sensitiveReason, type PathFacts } from './mounts.js'
 import { ENTRYPOINT, FILES_ROOT, WORKSPACE, type PlannedBind, type PlannedFile, type PlannedMount, type SandboxPlan } from './plan.js'
 import { planUser } from './user.js'
@@ -27,6 +29,8 @@ export interface PlanInput {
   readonly host: HostFacts
   readonly workspace: { readonly path: string; readonly explicit: boolean }
   readonly pathFacts: PathFacts
+  /** The workspace's git layout on the host, read at the edge (readGitLayout). */
+  readonly gitLayout: GitLayout
   readonly cwd: string
   readonly hostEnv: Readonly<Record<string, string | undefined>>
   readonly flagEnvNames: readonly string[]
@@ -89,7 +93,9 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     tty: input.tty,
   })
 
-  const filesDir = join(input.runtimeDir, input.sessionId, 'files')
+  const sessionDir = join(input.runtimeDir, input.sessionId)
+  const filesDir = join(sessionDir, 'files')
+  const gitMounts = planGitMounts(input.gitLayout, sessionDir)
   const files: PlannedFile[] = checkFiles([
     { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
     ...parts.files,
@@ -101,9 +107,11 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     { kind: 'bind', source: workspace, dest: WORKSPACE, readOnly: false },
     // The session records live here; the sandbox may read them but never rewrite history.
     { kind: 'bind', source: join(workspace, '.wrapix'), dest: `${WORKSPACE}/.wrapix`, readOnly: true },
-    ...gitProtection(workspace, input.pathFacts),
+    // The host's .git is never visible: the sandbox gets a git dir of its own (docs/git-safety.md).
+    ...gitMounts.dotGit,
     ...userBinds,
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
+    ...gitMounts.inFiles,
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
     { kind: 'tmpfs', dest: user.home },
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
@@ -142,6 +150,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       'wrapix.workspace': workspace,
       ...(input.launcherPid ? { 'wrapix.pid': String(input.launcherPid) } : {}),
     },
+    git: gitMounts.git,
   }
 }
 
@@ -163,17 +172,9 @@ function planWorkspace(input: PlanInput): string {
   return path
 }
 
-/** Hooks and git config run on the host later: the sandbox may read them but not plant code in them. */
-function gitProtection(workspace: string, facts: PathFacts): PlannedBind[] {
-  return ['hooks', 'config']
-    .map((name) => join(workspace, '.git', name))
-    .filter((path) => facts[path]?.exists && !facts[path]?.isSymlink)
-    .map((source) => ({ kind: 'bind', source, dest: `${WORKSPACE}/${source.slice(workspace.length + 1)}`, readOnly: true }))
-}
-
 /** Every host path the planner needs facts about, so the edge can stat them all before planning. */
 export function pathsToProbe(workspacePath: string, sources: readonly string[]): string[] {
-  return [workspacePath, join(workspacePath, '.wrapix'), join(workspacePath, '.git', 'hooks'), join(workspacePath, '.git', 'config'), ...sources]
+  return [workspacePath, join(workspacePath, '.wrapix'), ...sources]
 }
 
 function checkFiles(files: PlannedFile[]): PlannedFile[] {

@@ -1,5 +1,6 @@
 // SandboxPlan: the plain, readonly data the pure planner produces and every backend consumes.
 // It round-trips through JSON and never holds a secret value (only secret *names*).
+import type { GitLayout } from '../git/git-layout.js'
 
 export const BOUNDARIES = ['microvm', 'gvisor', 'container'] as const
 export type Boundary = (typeof BOUNDARIES)[number]
@@ -49,6 +50,17 @@ export interface PlannedNetwork {
   readonly mode: NetworkMode
 }
 
+/**
+ * The sandbox's own git dir: the host's `.git` is never visible in the sandbox. `sessionGitDir` (host path,
+ * wrapix's) is mounted where git looks; `dotGitFile` is the read-only `.git` file pointing at it when the
+ * workspace's `.git` is a file (worktrees, submodules).
+ */
+export interface PlannedGit {
+  readonly layout: GitLayout
+  readonly sessionGitDir: string | null
+  readonly dotGitFile: string | null
+}
+
 export type Backend = 'podman' | 'apple-container'
 
 export interface SandboxPlan {
@@ -81,6 +93,7 @@ export interface SandboxPlan {
   /** The agent's own session id, when wrapix chose it (Claude Code: --session-id). */
   readonly agentSessionId: string | null
   readonly labels: Readonly<Record<string, string>>
+  readonly git: PlannedGit
 }
 
 export const WORKSPACE = '/workspace'
@@ -90,3 +103,7 @@ export const FILES_ROOT = '/etc/wrapix'
 /** Files under here are copied into the (tmpfs) home by the entrypoint. */
 export const HOME_SEED = `${FILES_ROOT}/session/home`
 export const ENTRYPOINT = `${FILES_ROOT}/session/entry.sh`
+/** The session git dir when the workspace's `.git` is a file (it then says `gitdir: SANDBOX_GIT_DIR`). */
+export const SANDBOX_GIT_DIR = `${FILES_ROOT}/git`
+/** The host repository's object store, read-only; the session git dir names it in objects/info/alternates. */
+export const SANDBOX_HOST_OBJECTS = `${FILES_ROOT}/git-objects`

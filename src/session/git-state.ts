@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
+import { filterOverrides, runSafeGit, type GitResult } from '../git/safe-git.js'
 
 export interface GitSnapshot {
   /** Commit id of HEAD; null in a repository without commits. */
@@ -31,51 +31,27 @@ export interface DiffStat {
 
 export type GitProbe = { available: true; snapshot: GitSnapshot } | { available: false; reason: string }
 
-// The sandbox can write the work tree (and maybe .git): refuse every hook, external diff, textconv,
-// fsmonitor and filter command a planted config or .gitattributes could name.
-export const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.pager=cat']
 // wrapix's own state in the workspace (records, the agent's config dir) is not the agent's work.
 const EXCLUDED_PATHS = ['.wrapix', '.claude']
 const PATHSPEC = ['--', '.', ...EXCLUDED_PATHS.map((p) => `:(exclude)${p}`)]
-export const BASE_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
 
-type Git = (args: string[], env?: Record<string, string>) => Promise<{ ok: boolean; out: string; err: string }>
+type Git = (args: string[], env?: Record<string, string>, input?: string) => Promise<GitResult>
 
 /**
- * Git runners for one probe or diff. The repo's filter drivers are looked up once (`git`), not per call;
- * `treeOnly` is for commands that only read trees into an index (no work tree, no filter, no hook) and
- * need not wait for that lookup.
+ * Git runners for one probe or diff, with wrapix's fixed config and environment (safe-git.ts): no hook,
+ * fsmonitor, external diff, textconv, submodule recursion or system/global config. The repo's filter
+ * drivers are looked up once (`git`), not per call, and switched off by name; `treeOnly` is for commands
+ * that only read trees into an index (no work tree, no filter, no hook) and need not wait for that lookup.
  */
 function gitIn(cwd: string): { git: Git; treeOnly: Git } {
-  const overrides = filterOverrides(cwd)
-  overrides.catch(() => {}) // awaited by every `git` call; unhandled only when none is made
-  const run = async (extra: string[], args: string[], env: Record<string, string> = {}) => {
-    const r = await execa('git', [...SAFE_CONFIG, ...extra, ...args], {
-      cwd,
-      env: { ...BASE_ENV, ...env },
-      reject: false,
-      stripFinalNewline: true,
-    })
-    return { ok: r.exitCode === 0, out: String(r.stdout), err: String(r.stderr) }
-  }
-  return { git: async (args, env) => run(await overrides, args, env), treeOnly: (args, env) => run([], args, env) }
-}
-
-/** `-c filter.<name>.clean=` etc. for every filter driver the repo's config defines. */
-async function filterOverrides(cwd: string): Promise<string[]> {
-  const r = await execa('git', ['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], {
-    cwd,
-    env: BASE_ENV,
-    reject: false,
-  })
-  if (r.exitCode !== 0) return []
-  const names = new Set(
-    String(r.stdout)
-      .split('\0')
-      .map((key) => /^filter\.(.+)\.[^.]+$/.exec(key)?.[1])
-      .filter((n): n is string => Boolean(n)),
+  const overrides = runSafeGit(['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], { cwd }).then((r) =>
+    r.ok ? filterOverrides(r.out.split('\0')) : [],
   )
-  return [...names].flatMap((n) => ['-c', `filter.${n}.clean=`, '-c', `filter.${n}.smudge=`, '-c', `filter.${n}.process=`, '-c', `filter.${n}.required=false`])
+  overrides.catch(() => {}) // awaited by every `git` call; unhandled only when none is made
+  return {
+    git: async (args, env = {}, input) => runSafeGit(args, { cwd, env, config: await overrides, ...(input === undefined ? {} : { input }) }),
+    treeOnly: (args, env = {}) => runSafeGit(args, { cwd, env }),
+  }
 }
 
 export async function probeGit(workspace: string): Promise<GitProbe> {
@@ -88,7 +64,7 @@ export async function probeGit(workspace: string): Promise<GitProbe> {
 
 // One `git status` answers all three questions (HEAD, branch, dirty) and fails outside a work tree.
 async function probeWith(git: Git): Promise<GitProbe> {
-  const status = await git(['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=normal', ...PATHSPEC])
+  const status = await git(['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=normal', '--ignore-submodules=all', ...PATHSPEC])
   if (!status.ok) {
     // e.g. "detected dubious ownership": say what git said rather than guess
     const said = status.err.split('\n')[0]?.replace(/^fatal: /, '') ?? ''
@@ -139,8 +115,15 @@ async function diffWith({ git, treeOnly }: { git: Git; treeOnly: Git }, baseHead
       treeOnly(baseHead ? ['read-tree', baseHead] : ['read-tree', '--empty'], env),
     ])
     if (!read.ok) throw new Error(read.err)
-    await git(['add', '--intent-to-add', '--all', ...PATHSPEC], env)
-    const diff = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', base, ...PATHSPEC], env)
+    // Only the new files get intent-to-add: `add --all` would also check each gitlink by running
+    // `git status` inside the nested repository, with that repository's own config (filters, fsmonitor).
+    const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard', ...PATHSPEC], env)
+    if (!untracked.ok) throw new Error(untracked.err)
+    if (untracked.out !== '') {
+      const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' } // a file named ":(…)" is a name, not pathspec magic
+      await git(['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], literal, untracked.out)
+    }
+    const diff = await git(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '--relative', base, ...PATHSPEC], env)
     if (!diff.ok) throw new Error(diff.err)
     return parseNumstat(diff.out)
   } finally {

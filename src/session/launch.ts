@@ -8,11 +8,12 @@ import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
+import { finishSessionGit, startSessionGit, type SessionGitOutcome, type SessionGitStart } from './session-git.js'
 
 export interface LaunchHooks {
   /** Where the proxy appends its audit lines (the session record's sibling file). */
   readonly networkLogPath?: string
-  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null }) => Promise<void>
+  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; git: SessionGitOutcome | null }) => Promise<void>
   readonly notice?: (message: string) => void
   readonly resolve?: Readonly<Record<string, string>>
   /** Masks secrets in what the network writes (audit lines, denied hosts). */
@@ -61,10 +62,18 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
+  let git: SessionGitStart | null = null
   try {
-    await writeSessionFiles(plan)
-    await claimSessionDir(sessionDir)
-    network = await startSessionNetwork({
+    await mkdir(sessionDir, { recursive: true, mode: 0o700 }) // copies of the repo's refs and index live here
+    // The session git dir and files are written while the network starts; both must be up before podman runs.
+    const files = (async () => {
+      // Before the session files: mount points for the git binds inside FILES_ROOT need their sources.
+      git = await startSessionGit(plan.git)
+      if (git.hidden) hooks.notice?.(`git inside the sandbox has no repository: ${git.hidden}`)
+      await writeSessionFiles(plan)
+      await claimSessionDir(sessionDir)
+    })()
+    const net = startSessionNetwork({
       sessionId: plan.sessionId,
       policy,
       auditPath: hooks.networkLogPath ?? join(sessionDir, 'network.jsonl'),
@@ -73,10 +82,16 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       boundary: plan.boundary,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
+    // allSettled: a failure of one must not leave the other running unseen (the finally block tears down both)
+    const [filesResult, netResult] = await Promise.allSettled([files, net])
+    if (netResult.status === 'fulfilled') network = netResult.value
+    if (filesResult.status === 'rejected') throw filesResult.reason
+    if (netResult.status === 'rejected') throw netResult.reason
+    const running = netResult.value
     // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
-    void network.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
+    void running.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
     // The running network's podman options: in open mode they add the DNS servers its host-side rules admit.
-    const argv = [...network.podmanArgs.global, ...podmanRunArgv(plan, network.podmanArgs.run)]
+    const argv = [...running.podmanArgs.global, ...podmanRunArgv(plan, running.podmanArgs.run)]
     exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
     return exitCode
   } finally {
@@ -84,7 +99,9 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null
     })) ?? null
-    await hooks.onEnd?.({ exitCode, network: summary })
+    // The sandbox has exited: its git work comes back before the record reads the host's git state.
+    const gitOutcome = git ? await finishSessionGit(git, plan.sessionId) : null
+    await hooks.onEnd?.({ exitCode, network: summary, git: gitOutcome })
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

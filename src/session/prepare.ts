@@ -8,6 +8,7 @@ import { wrapixPaths, type WrapixPaths } from '../config/paths.js'
 import type { ResolvedProfile } from '../config/profiles.js'
 import { resolveProfileName, resolveSettings, type ConfigLayers } from '../config/resolve.js'
 import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
+import { readGitLayout } from '../git/git-layout.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
@@ -94,8 +95,9 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   for (const path of pathsToProbe(workspace, sources)) facts[path] ??= pathFact(path)
 
   const sessionId = newSessionId()
-  const [git, image, extras] = await Promise.all([
+  const [git, gitLayout, image, extras] = await Promise.all([
     gitIdentity(workspace),
+    readGitLayout(workspace),
     settings.image.value ?? req.image(profile, host, paths),
     req.extras ? req.extras(workspace, host, policy, layers) : Promise.resolve(undefined),
   ])
@@ -106,6 +108,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     host,
     workspace: { path: workspacePath, explicit: req.dir !== null },
     pathFacts: facts as PathFacts,
+    gitLayout,
     cwd,
     hostEnv: env,
     flagEnvNames: Object.keys(req.flags.env),

@@ -45,6 +45,46 @@ export const GitRecordSchema = z
   ])
   .describe('git state of the workspace before and after the session')
 
+export const GitDirRecordSchema = z
+  .strictObject({
+    mode: z
+      .enum(['session', 'hidden', 'none'])
+      .describe("session: the sandbox had a git dir of its own (the host's .git never mounted); hidden: git in the sandbox found no repository; none: the workspace has no .git"),
+    reason: z.string().nullable().describe('why git was hidden'),
+    changed: z
+      .array(z.string())
+      .describe("the workspace's .git entry or a gitdir/commondir file differs from the start: nothing was brought back and wrapix ran no git there"),
+    imported: z
+      .strictObject({
+        objects: z.number().int().nonnegative().describe('loose objects copied (each verified against its name)'),
+        packs: z.number().int().nonnegative().describe('packs copied (re-indexed by git on the host)'),
+        refsUpdated: z.array(z.string()),
+        conflicts: z.array(z.strictObject({ ref: z.string(), keptAs: z.string() })).describe('changed on the host too; the sandbox\'s value is kept as keptAs'),
+        notDeleted: z.array(z.string()).describe('deleted in the sandbox, kept on the host'),
+        head: z.enum(['unchanged', 'updated', 'kept-host', 'refused']),
+        index: z.enum(['unchanged', 'updated', 'refused']),
+        notes: z.array(z.string()),
+      })
+      .nullable()
+      .describe("the sandbox's git work brought back to the host"),
+    error: z.string().nullable(),
+  })
+  .nullable()
+  .optional()
+  .describe("the sandbox's own git dir and what came back from it; null when the session was finalized after wrapix died")
+
+export const ReviewRecordSchema = z
+  .array(
+    z.strictObject({
+      path: z.string().describe('relative to the workspace'),
+      change: z.enum(['created', 'changed']),
+      runBy: z.string().describe('what runs this file on the host'),
+    }),
+  )
+  .nullable()
+  .optional()
+  .describe('review before you run: files the host runs on ordinary actions (nix develop, npm install, make…) that the session created or changed; null when unknown')
+
 export const NetworkRecordSchema = z
   .strictObject({
     allowed: z.number().int().nonnegative(),
@@ -89,6 +129,8 @@ export const SessionRecordSchema = z.strictObject({
   }),
   network: NetworkRecordSchema,
   git: GitRecordSchema,
+  gitDir: GitDirRecordSchema,
+  reviewBeforeRun: ReviewRecordSchema,
   transcript: TranscriptSchema,
   host: z.strictObject({
     pid: z.number().int().describe('pid of the wrapix process that ran the session'),
@@ -97,6 +139,8 @@ export const SessionRecordSchema = z.strictObject({
 })
 export type SessionRecord = z.infer<typeof SessionRecordSchema>
 export type GitRecord = z.infer<typeof GitRecordSchema>
+export type GitDirRecord = z.infer<typeof GitDirRecordSchema>
+export type ReviewRecord = z.infer<typeof ReviewRecordSchema>
 
 /** The JSON Schema published in docs/. Pure, so a test can compare it with the committed file. */
 export function sessionRecordJsonSchema(): Record<string, unknown> {

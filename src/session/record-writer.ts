@@ -7,7 +7,7 @@ import type { NetworkSummary } from '../network/session-network.js'
 import { gitAfterAndDiff } from './git-state.js'
 import { removeJournal, type JournalEntry } from './journal.js'
 import { logDir, NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
-import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitRecord, type SessionRecord } from './record-schema.js'
+import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitDirRecord, type GitRecord, type ReviewRecord, type SessionRecord } from './record-schema.js'
 import { redactDeep, type Redact } from './redact.js'
 import { summarizeAgentTranscript } from './transcript.js'
 
@@ -20,13 +20,16 @@ export interface SessionOutcome {
   /** false when wrapix died: the work tree now may hold later changes, so no "after" state is claimed. */
   captureGitAfter: boolean
   finalizedBy: 'session' | 'recovery'
+  /** The session git dir's outcome; its `changed` list stops wrapix from running git in the workspace. */
+  gitDir?: GitDirRecord
+  reviewBeforeRun?: ReviewRecord
 }
 
 export async function writeSessionRecord(workspace: string, entry: JournalEntry, outcome: SessionOutcome, redact: Redact): Promise<string> {
   const start = new Date(entry.start)
   await assertNoSymlinks(workspace, logDir(workspace))
   const [git, transcript] = await Promise.all([
-    gitRecord(workspace, entry, outcome.captureGitAfter),
+    gitRecord(workspace, entry, outcome.captureGitAfter, outcome.gitDir?.changed ?? []),
     summarizeAgentTranscript({ agent: entry.agent, workspace, startMs: start.getTime(), agentSessionId: entry.agentSessionId }),
   ])
   const networkLog = networkLogPathOf(workspace, entry)
@@ -57,6 +60,8 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
       ? { allowed: net.allowed, denied: net.denied, deniedHosts: [...net.deniedHosts], decisionsFile: entry.baseName + NETWORK_SUFFIX }
       : null,
     git,
+    gitDir: outcome.gitDir ?? null,
+    reviewBeforeRun: outcome.reviewBeforeRun ?? null,
     transcript,
     host: { pid: entry.pid, finalizedBy: outcome.finalizedBy },
   }
@@ -66,9 +71,12 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
   return path
 }
 
-async function gitRecord(workspace: string, entry: JournalEntry, captureAfter: boolean): Promise<GitRecord> {
+async function gitRecord(workspace: string, entry: JournalEntry, captureAfter: boolean, gitChanged: readonly string[]): Promise<GitRecord> {
   const before = entry.gitBefore
   if (!before.available) return { available: false, reason: before.reason }
+  if (gitChanged.length > 0) {
+    return { available: true, before: before.snapshot, after: null, diff: null, error: `not read: ${gitChanged.join('; ')}` }
+  }
   if (!captureAfter) {
     return { available: true, before: before.snapshot, after: null, diff: null, error: 'wrapix died before the session ended' }
   }

@@ -8,7 +8,7 @@ import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
 import { logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
-import type { ExitStatus, SessionMode } from './record-schema.js'
+import type { ExitStatus, GitDirRecord, ReviewRecord, SessionMode } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
@@ -39,6 +39,8 @@ export interface FinishResult {
   exitStatus: ExitStatus
   network?: NetworkSummary
   agentVersion?: string
+  gitDir?: GitDirRecord
+  reviewBeforeRun?: ReviewRecord
 }
 
 export interface Recorder {

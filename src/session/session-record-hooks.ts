@@ -1,6 +1,9 @@
 // Connects a launch to its session record: finalize what killed sessions left, apply retention, record this one.
 import type { NetworkSummary } from '../network/session-network.js'
 import { probeGit, type GitProbe } from './git-state.js'
+import { filesToReview, type ReviewItem } from './host-executed-files.js'
+import { snapshotHostExecutedFiles } from './review-snapshot.js'
+import type { SessionGitOutcome } from './session-git.js'
 import { applyRetention } from './retention.js'
 import { finalizeStaleSessions } from './finalize-stale.js'
 import { workspaceOf, type Prepared } from './prepare.js'
@@ -8,11 +11,18 @@ import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
 import type { SessionMode } from './record-schema.js'
 
+export interface SessionEnd {
+  readonly exitCode: number | null
+  readonly network: NetworkSummary | null
+  readonly git: SessionGitOutcome | null
+}
+
 export interface SessionRecordHandle {
   readonly networkLogPath: string
   /** Where the record will be written when the session ends. */
   readonly recordPath: string
-  finish(result: { exitCode: number | null; network: NetworkSummary | null }): Promise<string>
+  /** Writes the record; returns its path and the host-executed files to review. */
+  finish(result: SessionEnd): Promise<{ path: string; review: ReviewItem[] }>
 }
 
 // Commits made while an image builds belong before the session, not in its diff.
@@ -35,6 +45,7 @@ export async function startSessionRecord(
 ): Promise<SessionRecordHandle> {
   const { plan, profile, policy, settings } = prepared
   const before = gitBefore ?? probeGit(plan.workspace)
+  const reviewBefore = await snapshotHostExecutedFiles(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
   await finalizeStaleSessions(plan.workspace, redact)
   await applyRetention(plan.workspace, settings.logRetentionDays.value)
@@ -57,8 +68,17 @@ export async function startSessionRecord(
   return {
     networkLogPath: recorder.networkLogPath,
     recordPath: recorder.recordPath,
-    finish: ({ exitCode, network }) =>
-      recorder.finish({ exitCode, exitStatus: exitCode === null ? 'unknown' : 'exited', ...(network ? { network } : {}) }),
+    finish: async ({ exitCode, network, git }) => {
+      const review = filesToReview(reviewBefore, await snapshotHostExecutedFiles(plan.workspace))
+      const path = await recorder.finish({
+        exitCode,
+        exitStatus: exitCode === null ? 'unknown' : 'exited',
+        ...(network ? { network } : {}),
+        ...(git ? { gitDir: git } : {}),
+        reviewBeforeRun: review,
+      })
+      return { path, review }
+    },
   }
 }
 

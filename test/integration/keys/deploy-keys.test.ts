@@ -1,6 +1,6 @@
 // setup-deploy-key, rotate and rm against a local mock of GitHub's REST API, in a temp HOME and checkout.
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -29,7 +29,7 @@ const localFiles = () => readdir(join(home, '.ssh', 'deploy_keys')).catch(() => 
 const modeOf = async (p: string) => (await stat(p)).mode & 0o777
 
 beforeEach(async () => {
-  gh = await startMockGithub({ repos: ['ada/my.repo'] })
+  gh = await startMockGithub({ repos: ['ada/my.repo', 'ada/secret-infra'] })
   dir = await mkdtemp(join(tmpdir(), 'wrapix-keys-'))
   home = join(dir, 'home')
   repo = join(dir, 'checkout')
@@ -181,5 +181,40 @@ describe('findSessionKeys', () => {
     })
     git(repo, 'remote', 'set-url', 'origin', 'https://github.com/ada/my.repo.git')
     expect(await findSessionKeys(repo, home)).toBeNull()
+  })
+})
+
+describe('findSessionKeys: the key is pinned to the checkout it was set up in', () => {
+  it("never hands out another repository's key, whatever the workspace's git files say", async () => {
+    const infra = join(dir, 'infra')
+    execFileSync('git', ['init', '-q', infra])
+    git(infra, 'remote', 'add', 'origin', 'git@github.com:ada/secret-infra.git')
+    const mine = (await setupDeployKey(ctx(), setup)).record
+    const theirs = (await setupDeployKey(ctx({ cwd: infra }), { ...setup, name: 'infra' })).record
+    expect(mine.checkouts).toEqual([await realpath(join(repo, '.git'))])
+    expect(theirs.checkouts).toEqual([await realpath(join(infra, '.git'))])
+
+    // (a) a commondir redirect to a git dir whose config names the other repository
+    await mkdir(join(repo, '.git-evil'))
+    await writeFile(join(repo, '.git-evil', 'config'), '[remote "origin"]\n\turl = git@github.com:ada/secret-infra.git\n')
+    await writeFile(join(repo, '.git', 'commondir'), '../.git-evil\n')
+    expect(await findSessionKeys(repo, home)).toBeNull()
+    await rm(join(repo, '.git', 'commondir'))
+
+    // (b) an include naming the other repository as origin: not followed
+    await writeFile(join(repo, '.git', 'config'), `${await readFile(join(repo, '.git', 'config'), 'utf8')}[include]\n\tpath = ../.git-evil/config\n`)
+    expect(await findSessionKeys(repo, home)).toMatchObject({ name: mine.name, repository: 'ada/my.repo' })
+
+    // (c) origin itself rewritten: still this checkout's own key, with a warning
+    git(repo, 'remote', 'set-url', 'origin', 'git@github.com:ada/secret-infra.git')
+    const rewritten = await findSessionKeys(repo, home)
+    expect(rewritten).toMatchObject({ name: mine.name, repository: 'ada/my.repo' })
+    expect(rewritten && 'warnings' in rewritten ? rewritten.warnings.join('\n') : '').toContain('is for ada/my.repo')
+
+    // a checkout without a pinned key gets none, even when a key for its origin exists elsewhere
+    const clone = join(dir, 'clone')
+    execFileSync('git', ['init', '-q', clone])
+    git(clone, 'remote', 'add', 'origin', 'git@github.com:ada/secret-infra.git')
+    expect(await findSessionKeys(clone, home)).toMatchObject({ missing: true, notice: expect.stringContaining('not pinned to this checkout') })
   })
 })

@@ -34,6 +34,7 @@ export function aPlan(overrides: Partial<SandboxPlan> = {}): SandboxPlan {
     mode: 'command',
     agentSessionId: null,
     labels: { 'wrapix.managed': 'true', 'wrapix.session': 'a1b2c3d4e5f6' },
+    git: { layout: { kind: 'none', dotGit: `${PROJECT}/.git` }, sessionGitDir: null, dotGitFile: null },
     ...overrides,
   }
 }
@@ -46,6 +47,7 @@ export function aPlanInput(overrides: Partial<PlanInput> = {}): PlanInput {
     host: aHost(),
     workspace: { path: PROJECT, explicit: false },
     pathFacts: dirs(PROJECT),
+    gitLayout: { kind: 'none', dotGit: `${PROJECT}/.git` },
     cwd: PROJECT,
     hostEnv: {},
     flagEnvNames: [],

@@ -52,19 +52,46 @@ describe('planSandbox: the project', () => {
     expect(err.message).toBe(`${PROJECT}/.wrapix is a symbolic link`)
   })
 
-  it('binds .git/hooks and .git/config read-only over the writable project', () => {
-    const facts = { ...dirs(PROJECT, `${PROJECT}/.git/hooks`), [`${PROJECT}/.git/config`]: aFile(`${PROJECT}/.git/config`) }
-    expect(binds(planSandbox(aPlanInput({ pathFacts: facts })))).toEqual(
+  const entry = (type: 'dir' | 'file' | 'symlink') => ({ type, dev: '1', ino: '2' })
+  const SESSION = '/run/user/1000/wrapix/a1b2c3d4e5f6'
+
+  it('mounts a session git dir of its own over .git and the host objects read-only; the host .git is never bound', () => {
+    const gitLayout = { kind: 'dir', dotGit: `${PROJECT}/.git`, entry: entry('dir'), gitDir: `${PROJECT}/.git`, commonDir: `${PROJECT}/.git`, pointers: [] } as const
+    const plan = planSandbox(aPlanInput({ gitLayout }))
+    expect(binds(plan)).toEqual(
       expect.arrayContaining([
-        [`${PROJECT}/.git/hooks`, '/workspace/.git/hooks', 'ro'],
-        [`${PROJECT}/.git/config`, '/workspace/.git/config', 'ro'],
+        [`${SESSION}/git`, '/workspace/.git', 'rw'],
+        [`${PROJECT}/.git/objects`, '/etc/wrapix/git-objects', 'ro'],
+      ]),
+    )
+    expect(binds(plan).filter(([source]) => source!.startsWith(`${PROJECT}/.git`) && !source!.endsWith('/objects'))).toEqual([])
+    expect(plan.git).toEqual({ layout: gitLayout, sessionGitDir: `${SESSION}/git`, dotGitFile: null })
+    // the objects bind sits inside /etc/wrapix, so it must come after that bind
+    const dests = binds(plan).map(([, dest]) => dest)
+    expect(dests.indexOf('/etc/wrapix/git-objects')).toBeGreaterThan(dests.indexOf('/etc/wrapix'))
+  })
+
+  it('for a .git file (worktree, submodule) binds a wrapix-written .git file read-only and the session git dir beside it', () => {
+    const gitLayout = { kind: 'file', dotGit: `${PROJECT}/.git`, entry: entry('file'), gitDir: '/src/main/.git/worktrees/app', commonDir: '/src/main/.git', pointers: [] } as const
+    expect(binds(planSandbox(aPlanInput({ gitLayout })))).toEqual(
+      expect.arrayContaining([
+        [`${SESSION}/dot-git`, '/workspace/.git', 'ro'],
+        [`${SESSION}/git`, '/etc/wrapix/git', 'rw'],
+        ['/src/main/.git/objects', '/etc/wrapix/git-objects', 'ro'],
       ]),
     )
   })
 
-  it('does not bind .git/hooks when it is a symlink (its target is outside the check)', () => {
-    const facts = { ...dirs(PROJECT), [`${PROJECT}/.git/hooks`]: aSymlink('/etc') }
-    expect(binds(planSandbox(aPlanInput({ pathFacts: facts }))).map(([, dest]) => dest)).not.toContain('/workspace/.git/hooks')
+  it('hides an unsupported .git behind an empty session git dir, and refuses a .git symlink', () => {
+    const hidden = planSandbox(aPlanInput({ gitLayout: { kind: 'unsupported', dotGit: `${PROJECT}/.git`, entry: entry('dir'), reason: 'x', pointers: [] } }))
+    expect(binds(hidden).filter(([, dest]) => dest!.includes('git'))).toEqual([[`${SESSION}/git`, '/workspace/.git', 'rw']])
+    const err = thrownBy(() => planSandbox(aPlanInput({ gitLayout: { kind: 'unsupported', dotGit: `${PROJECT}/.git`, entry: entry('symlink'), reason: 'x', pointers: [] } })))
+    expect(err.kind).toBe('policy')
+    expect(err.message).toBe(`${PROJECT}/.git is a symbolic link`)
+  })
+
+  it('adds no git mounts to a workspace without .git', () => {
+    expect(binds(planSandbox(aPlanInput())).filter(([, dest]) => dest!.includes('git'))).toEqual([])
   })
 })
 
