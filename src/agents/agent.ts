@@ -1,10 +1,13 @@
 // What each agent contributes to a sandbox: its command line, environment, bootstrap files and credentials.
+import type { AgentTraffic } from '../config/schema.js'
 import type { AgentName, Boundary, NetworkMode, PlannedFile } from '../sandbox/plan.js'
 
 export interface AgentContext {
   readonly boundary: Boundary
   readonly networkMode: NetworkMode
   readonly allowedHosts: readonly string[]
+  /** The agent's housekeeping traffic the profile turns on (everything else is off). */
+  readonly traffic: AgentTraffic
   /** A fresh id for the agent's own session, when the agent lets wrapix choose it (its transcript is then found exactly). */
   readonly agentSessionId?: string
 }
@@ -25,6 +28,8 @@ export interface Agent {
   readonly name: AgentName
   readonly binary: string
   parts(ctx: AgentContext): AgentParts
+  /** One-line warnings before the agent itself starts, given the names of the variables the sandbox receives. */
+  preflight?(sandboxEnvNames: ReadonlySet<string>): string[]
 }
 
 /** A short, honest description of the sandbox, for the agent's system prompt. */

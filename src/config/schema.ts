@@ -50,6 +50,16 @@ export const AgentVersionsSchema = z.strictObject({
   gemini: z.string().optional().describe('@google/gemini-cli version'),
 })
 
+/** The agent's own background traffic (not the work): every kind is off unless a profile sets it to true. */
+export const AgentTrafficSchema = z.strictObject({
+  autoUpdate: z.boolean().optional().describe("the agent's self-updater (Claude Code: downloads.claude.ai)"),
+  pluginMarketplace: z.boolean().optional().describe('installing the official plugin marketplace at start (downloads.claude.ai, github.com)'),
+  telemetry: z.boolean().optional().describe('usage metrics sent to the agent vendor'),
+  errorReporting: z.boolean().optional().describe('crash and error reports sent to the agent vendor'),
+  feedbackSurveys: z.boolean().optional().describe('in-session feedback surveys'),
+})
+export type AgentTraffic = z.infer<typeof AgentTrafficSchema>
+
 export const ProfileSchema = z.strictObject({
   description: z.string().default(''),
   extends: z.string().optional().describe('profile whose lists and env this one extends'),
@@ -62,6 +72,7 @@ export const ProfileSchema = z.strictObject({
   writableDirs: z.array(z.string().startsWith('/')).default([]).describe('tmpfs directories in the sandbox'),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   resources: ResourcesSchema.default({}),
+  agentTraffic: AgentTrafficSchema.default({}).describe("the agent's housekeeping traffic; each kind is off unless set to true here"),
 })
 export type ProfileFile = z.input<typeof ProfileSchema>
 export type Profile = z.infer<typeof ProfileSchema>

@@ -73,6 +73,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     boundary,
     networkMode,
     allowedHosts: input.allowedHosts,
+    traffic: input.profile.profile.agentTraffic,
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 

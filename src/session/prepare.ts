@@ -10,6 +10,7 @@ import { resolveProfileName, resolveSettings, type ConfigLayers } from '../confi
 import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
+import { agentFor } from '../agents/index.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
 import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
@@ -127,6 +128,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const secretValues = Object.entries(secrets)
     .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
     .map(([, value]) => value)
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
+  const agentWarnings = plan.mode === 'agent' ? (agentFor(plan.agent).preflight?.(new Set([...Object.keys(plan.env), ...plan.secretNames])) ?? []) : []
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...agentWarnings])]
   return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
 }
