@@ -107,6 +107,14 @@ export const KeysConfigSchema = z.strictObject({
     .describe('GitHub Enterprise Server hosts whose origins get their deploy key in the sandbox (user config only)'),
 })
 
+export const TlsSchema = z.strictObject({
+  trustHostCertificates: z
+    .boolean()
+    .optional()
+    .describe("give the sandbox the host's CA bundle (read-only) and point SSL_CERT_FILE and friends at it; default: on when the host trusts CAs the image does not"),
+  hostBundle: z.string().min(1).optional().describe("the host's CA bundle (default: the system bundle, e.g. /etc/ssl/certs/ca-certificates.crt)"),
+})
+
 export const ConfigSchema = z.strictObject({
   profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
   agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
@@ -117,6 +125,7 @@ export const ConfigSchema = z.strictObject({
   mounts: z.array(MountSchema).default([]),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   keys: KeysConfigSchema.default({ githubHosts: [] }),
+  tls: TlsSchema.default({}).describe('trusting the host\'s certificate authorities (corporate TLS-inspecting proxies)'),
   log: z
     .strictObject({
       retentionDays: z.number().int().positive().optional().describe('delete session records older than this many days (default 90)'),

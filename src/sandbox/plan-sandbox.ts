@@ -7,6 +7,7 @@ import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { proxyEnv } from '../runtime/podman-network.js'
 import { chooseBoundary } from './boundary.js'
+import { planCaTrust } from './ca-trust.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
 import { planBinds, sensitiveReason, type PathFacts } from './mounts.js'
@@ -40,6 +41,8 @@ export interface PlanInput {
   readonly extras?: PlanExtras
   readonly launcherPid?: number
   readonly agentSessionId?: string
+  /** Found at the edge when tls.trustHostCertificates is unset: the host trusts CAs the image does not. */
+  readonly hostOnlyCas?: boolean
 }
 
 const GVISOR_MIN_PIDS = 256
@@ -77,11 +80,12 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 
+  const caTrust = planCaTrust({ trust: settings.trustHostCertificates.value ?? input.hostOnlyCas ?? false, settings, host, cwd: input.cwd, facts: input.pathFacts })
   const { env, secretNames } = planEnv({
     settings,
     flagEnvNames: input.flagEnvNames,
     hostEnv: input.hostEnv,
-    agentEnv: { ...parts.env, ...(input.extras?.env ?? {}) },
+    agentEnv: { ...parts.env, ...caTrust.env, ...(input.extras?.env ?? {}) },
     networkEnv: proxyEnv(networkMode),
     git: input.git,
     sessionId: input.sessionId,
@@ -105,6 +109,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...userBinds,
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
+    ...caTrust.binds, // inside FILES_ROOT too, at /etc/wrapix/tls
     { kind: 'tmpfs', dest: user.home },
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
   ]

@@ -15,6 +15,7 @@ import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../networ
 import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
+import { hostCaBundlePath } from '../sandbox/ca-trust.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -88,7 +89,8 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus })
   const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings, profile, allow: req.flags.allow, deny: req.flags.deny }))
 
-  const sources = settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd))
+  const caBundle = hostCaBundlePath(settings, host, cwd)
+  const sources = [...settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd)), ...(caBundle ? [caBundle] : [])]
   const facts: Record<string, PathFact> = { [workspacePath]: workspaceFact }
   for (const path of pathsToProbe(workspace, sources)) facts[path] ??= pathFact(path)
 
