@@ -3,6 +3,7 @@
 import { HOME_SEED, SANDBOX_HOME, WORKSPACE } from '../sandbox/plan.js'
 import { sandboxPrompt, type Agent } from './agent.js'
 import { approveApiKeyLines, claudeCredentialWarning } from './claude-auth.js'
+import { keepClaudePreferences, NO_PREFERENCES } from './claude-preferences.js'
 import { claudeTrafficEnv, claudeTrafficSettings } from './claude-traffic.js'
 
 export const CLAUDE_CONFIG_DIR = `${SANDBOX_HOME}/.claude`
@@ -13,7 +14,10 @@ export const claude: Agent = {
   name: 'claude',
   binary: 'claude',
   parts(ctx) {
+    // Stored by wrapix on the host, but written by an earlier sandbox: filtered again, and wrapix's own answers win.
+    const kept = ctx.preferences === undefined ? NO_PREFERENCES : keepClaudePreferences(ctx.preferences as { settings: unknown; globalConfig: unknown })
     const globalConfig = {
+      ...kept.globalConfig,
       hasCompletedOnboarding: true,
       bypassPermissionsModeAccepted: true,
       ...claudeTrafficSettings(ctx.traffic),
@@ -21,7 +25,7 @@ export const claude: Agent = {
       projects: { [WORKSPACE]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, allowedTools: [] } },
     }
     const trafficEnv = claudeTrafficEnv(ctx.traffic)
-    const settings = { skipDangerousModePermissionPrompt: true, ...claudeTrafficSettings(ctx.traffic), env: trafficEnv }
+    const settings = { ...kept.settings, skipDangerousModePermissionPrompt: true, ...claudeTrafficSettings(ctx.traffic), env: trafficEnv }
     return {
       // Skipping permission prompts is safe only because the sandbox is the boundary; wrapix never runs this on the host.
       command: [
@@ -44,6 +48,11 @@ export const claude: Agent = {
       ],
       credentials: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN'],
     }
+  },
+  preferences: {
+    configDir: CLAUDE_CONFIG_DIR,
+    files: ['settings.json', '.claude.json'],
+    keep: (parsed) => keepClaudePreferences({ settings: parsed['settings.json'], globalConfig: parsed['.claude.json'] }),
   },
   preflight: (names) => [claudeCredentialWarning(names)].filter((w): w is string => w !== null),
 }

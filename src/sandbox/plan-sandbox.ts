@@ -41,6 +41,8 @@ export interface PlanInput {
   readonly extras?: PlanExtras
   readonly launcherPid?: number
   readonly agentSessionId?: string
+  /** What the agent kept from this project's last session (see AgentPreferences). */
+  readonly agentPreferences?: unknown
   /** Found at the edge when tls.trustHostCertificates is unset: the host trusts CAs the image does not. */
   readonly hostOnlyCas?: boolean
 }
@@ -77,6 +79,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     networkMode,
     allowedHosts: input.allowedHosts,
     traffic: input.profile.profile.agentTraffic,
+    ...(input.agentPreferences !== undefined ? { preferences: input.agentPreferences } : {}),
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 
@@ -94,6 +97,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   })
 
   const filesDir = join(input.runtimeDir, input.sessionId, 'files')
+  const agentConfigDir = agent.preferences ? join(input.runtimeDir, input.sessionId, 'agent-config') : null
   const files: PlannedFile[] = checkFiles([
     { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
     ...parts.files,
@@ -111,6 +115,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
     ...caTrust.binds, // inside FILES_ROOT too, at /etc/wrapix/tls
     { kind: 'tmpfs', dest: user.home },
+    // After the home: the agent's config lives on the host for the session, so its preferences can be kept.
+    ...(agentConfigDir && agent.preferences ? [{ kind: 'bind' as const, source: agentConfigDir, dest: agent.preferences.configDir, readOnly: false }] : []),
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
   ]
 
@@ -131,7 +137,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     mounts,
     files,
     filesDir,
-    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir],
+    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir, ...(agentConfigDir ? [agentConfigDir] : [])],
+    agentConfigDir,
     env,
     secretNames,
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },

@@ -7,6 +7,8 @@ import { podmanRunArgv } from '../runtime/podman.js'
 import { runPodman } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
+import { agentFor } from '../agents/index.js'
+import { agentPreferencesFile, saveAgentPreferences } from './agent-preferences.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
 
 export interface LaunchHooks {
@@ -83,6 +85,11 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       return null
     })) ?? null
     await hooks.onEnd?.({ exitCode, network: summary })
+    if (plan.agentConfigDir && exitCode !== null) {
+      await saveAgentPreferences(agentFor(plan.agent), plan.agentConfigDir, agentPreferencesFile(prepared.paths.stateDir, plan.agent, plan.workspace)).catch((err: unknown) =>
+        hooks.notice?.(`could not keep the agent's preferences for next time: ${(err as Error).message}`),
+      )
+    }
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

@@ -16,6 +16,7 @@ import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
 import { hostCaBundlePath } from '../sandbox/ca-trust.js'
+import { agentPreferencesFile, loadAgentPreferences } from './agent-preferences.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -95,10 +96,11 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   for (const path of pathsToProbe(workspace, sources)) facts[path] ??= pathFact(path)
 
   const sessionId = newSessionId()
-  const [git, image, extras] = await Promise.all([
+  const [git, image, extras, agentPreferences] = await Promise.all([
     gitIdentity(workspace),
     settings.image.value ?? req.image(profile, host, paths),
     req.extras ? req.extras(workspace, host, policy, layers) : Promise.resolve(undefined),
+    loadAgentPreferences(agentPreferencesFile(paths.stateDir, settings.agent.value, workspace)),
   ])
   const plan = planSandbox({
     sessionId,
@@ -120,6 +122,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     ...(extras ? { extras } : {}),
     launcherPid: process.pid,
     agentSessionId: randomUUID(),
+    ...(agentPreferences !== undefined ? { agentPreferences } : {}),
   })
   const secrets: Record<string, string> = {}
   // Flag values, then passed host values, then configured values, then the host's credentials.

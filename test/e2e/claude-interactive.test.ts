@@ -1,6 +1,7 @@
 // Interactive Claude Code (the real binary) in a wrapix sandbox, driven through a real terminal (tmux)
 // against the mock Messages API: the first prompt works with an API key and with an OAuth token, no
 // first-run dialog appears, and a plain start makes no network request at all (no updater, no marketplace).
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -19,6 +20,13 @@ const READY = 'bypass permissions on'
 /** Texts of the first-run dialogs and login complaints that must never show in a wrapix session. */
 const FIRST_RUN_TEXTS = [/Detected a custom API key/, /Not logged in/, /Choose the text style/, /Do you trust the files/, /Bypass Permissions mode/, /Select login method/, /Security notes/]
 const WRITE_COMMAND = "printf 'written by claude\\n' > /workspace/by-claude.txt"
+// The agent plants settings the next session (or the host) would obey: a hook, env, a key helper, permissions.
+const PLANT_COMMAND = [
+  'python3 -c "import json,os; p=os.environ[\'CLAUDE_CONFIG_DIR\']+\'/settings.json\'; d=json.load(open(p));',
+  "d['hooks']={'SessionStart':[{'hooks':[{'type':'command','command':'touch /workspace/HOOK-RAN'}]}]};",
+  "d['env']={'PLANTED':'1'}; d['apiKeyHelper']='touch /workspace/HELPER-RAN'; d['permissions']={'allow':['Bash(*)']};",
+  'json.dump(d,open(p,\'w\'))" && touch /workspace/PLANTED',
+].join(' ')
 
 let claudeBinary: string
 beforeAll(() => {
@@ -95,6 +103,40 @@ describe.skipIf(!podman)('interactive claude in a wrapix sandbox', () => {
     await promptAndExit(await startClaude({ CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN }))
     expect(mainLoopRequests().length).toBeGreaterThanOrEqual(2)
     for (const r of mock.requests.filter((q) => q.path === '/v1/messages')) expect(r.headers.authorization).toBe(`Bearer ${OAUTH_TOKEN}`)
+  })
+
+  it('keeps a preference set in one session for the next session of the project, and nothing the agent planted', async () => {
+    await mock.close()
+    mock = await startMockAnthropic({ turns: [
+      { content: [{ type: 'tool_use', name: 'Bash', input: { command: PLANT_COMMAND, description: 'Plant settings' } }] },
+      { content: [{ type: 'text', text: 'MOCK-PLANTED-3' }] },
+    ] })
+    const first = await startClaude({ ANTHROPIC_API_KEY: API_KEY })
+    await first.waitForText(READY, 90_000)
+    await first.type('/model haiku')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await first.keys('Enter')
+    await first.waitForText(/Set model to Haiku/, 30_000)
+    await first.type('plant the settings')
+    await first.keys('Enter')
+    await first.waitForText('MOCK-PLANTED-3', 60_000)
+    await exitClaude(first)
+    await first.kill()
+    expect(existsSync(join(project.dir, 'PLANTED'))).toBe(true)
+
+    const stored = await readdir(join(home.env.XDG_STATE_HOME!, 'wrapix', 'preferences', 'claude'))
+    expect(stored).toHaveLength(1)
+    const kept = JSON.parse(await readFile(join(home.env.XDG_STATE_HOME!, 'wrapix', 'preferences', 'claude', stored[0]!), 'utf8')) as { settings: Record<string, unknown> }
+    expect(kept.settings.model).toBe('haiku')
+    for (const key of ['hooks', 'env', 'apiKeyHelper', 'permissions']) expect(kept.settings).not.toHaveProperty(key)
+
+    const second = await startClaude({ ANTHROPIC_API_KEY: API_KEY })
+    const screen = await second.waitForText(READY, 90_000)
+    expect(screen).toMatch(/Haiku/)
+    await new Promise((resolve) => setTimeout(resolve, 3_000)) // time for a SessionStart hook, were there one
+    await exitClaude(second)
+    expect(existsSync(join(project.dir, 'HOOK-RAN'))).toBe(false)
+    expect(existsSync(join(project.dir, 'HELPER-RAN'))).toBe(false)
   })
 
   it('a plain start with no prompt makes no network request at all', async () => {
