@@ -17,6 +17,7 @@ import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mount
 import type { SandboxPlan } from '../sandbox/plan.js'
 import { hostCaBundlePath } from '../sandbox/ca-trust.js'
 import { agentPreferencesFile, loadAgentPreferences } from './agent-preferences.js'
+import { detectHostOnlyCas } from './auto-ca-trust.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -102,6 +103,9 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     req.extras ? req.extras(workspace, host, policy, layers) : Promise.resolve(undefined),
     loadAgentPreferences(agentPreferencesFile(paths.stateDir, settings.agent.value, workspace)),
   ])
+  const autoTrust = settings.trustHostCertificates.value === null && caBundle !== null && facts[caBundle]?.exists
+    ? await detectHostOnlyCas({ hostBundle: facts[caBundle]!.realPath, image, paths })
+    : { trust: false, notice: null }
   const plan = planSandbox({
     sessionId,
     settings,
@@ -123,6 +127,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     launcherPid: process.pid,
     agentSessionId: randomUUID(),
     ...(agentPreferences !== undefined ? { agentPreferences } : {}),
+    hostOnlyCas: autoTrust.trust,
   })
   const secrets: Record<string, string> = {}
   // Flag values, then passed host values, then configured values, then the host's credentials.
@@ -134,6 +139,6 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
     .map(([, value]) => value)
   const agentWarnings = plan.mode === 'agent' ? (agentFor(plan.agent).preflight?.(new Set([...Object.keys(plan.env), ...plan.secretNames])) ?? []) : []
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...agentWarnings])]
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings])]
   return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
 }

@@ -53,6 +53,16 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('the host CA bundle in the sa
     expect(await readFile(bundle(), 'utf8')).not.toContain('x\n')
   })
 
+  it('unset, it is on by itself when the host bundle holds a CA the image lacks, and says so once', async () => {
+    await userConfig(`{ hostBundle: "${bundle()}" }`)
+    const first = await curl()
+    expect(first.stdout, first.stderr).toContain(`tls-ok api.test:${targets.tlsPort}\ncurl=0`)
+    expect(first.stderr).toMatch(/the sandbox trusts your host's certificate authorities \(.* holds 1 the image lacks.*trustHostCertificates: false/)
+    const second = await curl()
+    expect(second.stdout).toContain('curl=0')
+    expect(second.stderr).not.toMatch(/trusts your host's certificate authorities/)
+  })
+
   it('without it, TLS to the server fails closed (certificate not trusted)', async () => {
     await userConfig('{ trustHostCertificates: false }')
     const result = await curl()
