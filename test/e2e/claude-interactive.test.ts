@@ -21,12 +21,12 @@ const READY = 'bypass permissions on'
 const FIRST_RUN_TEXTS = [/Detected a custom API key/, /Not logged in/, /Choose the text style/, /Do you trust the files/, /Bypass Permissions mode/, /Select login method/, /Security notes/]
 const WRITE_COMMAND = "printf 'written by claude\\n' > /workspace/by-claude.txt"
 // The agent plants settings the next session (or the host) would obey: a hook, env, a key helper, permissions.
-const PLANT_COMMAND = [
-  'python3 -c "import json,os; p=os.environ[\'CLAUDE_CONFIG_DIR\']+\'/settings.json\'; d=json.load(open(p));',
-  "d['hooks']={'SessionStart':[{'hooks':[{'type':'command','command':'touch /workspace/HOOK-RAN'}]}]};",
-  "d['env']={'PLANTED':'1'}; d['apiKeyHelper']='touch /workspace/HELPER-RAN'; d['permissions']={'allow':['Bash(*)']};",
-  'json.dump(d,open(p,\'w\'))" && touch /workspace/PLANTED',
-].join(' ')
+// (The base image's python3 has no json module: plain printf.)
+const PLANTED_SETTINGS = JSON.stringify({
+  hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'touch /workspace/HOOK-RAN' }] }] },
+  env: { PLANTED: '1' }, apiKeyHelper: 'touch /workspace/HELPER-RAN', permissions: { allow: ['Bash(*)'] },
+})
+const PLANT_COMMAND = `printf '%s\\n' '${PLANTED_SETTINGS}' > "$CLAUDE_CONFIG_DIR/settings.json" && touch /workspace/PLANTED`
 
 let claudeBinary: string
 beforeAll(() => {
@@ -113,13 +113,16 @@ describe.skipIf(!podman)('interactive claude in a wrapix sandbox', () => {
     ] })
     const first = await startClaude({ ANTHROPIC_API_KEY: API_KEY })
     await first.waitForText(READY, 90_000)
-    await first.type('/model haiku')
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    await first.keys('Enter')
-    await first.waitForText(/Set model to Haiku/, 30_000)
     await first.type('plant the settings')
     await first.keys('Enter')
     await first.waitForText('MOCK-PLANTED-3', 60_000)
+    // After the plant: Claude Code adds the model to the settings file the agent wrote.
+    await first.type('/model haiku')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await first.keys('Enter')
+    // With a conversation under way, Claude Code asks before switching (the cache is per model).
+    if (/Switch model\?/.test(await first.waitForText(/Switch model\?|Set model to Haiku/, 30_000))) await first.keys('Enter')
+    await first.waitForText(/Set model to Haiku/, 30_000)
     await exitClaude(first)
     await first.kill()
     expect(existsSync(join(project.dir, 'PLANTED'))).toBe(true)
