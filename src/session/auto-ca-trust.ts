@@ -16,7 +16,7 @@ async function imageCaBundle(image: string, cacheDir: string): Promise<string | 
   const cached = join(cacheDir, 'ca-bundles', `${createHash('sha256').update(image).digest('hex').slice(0, 24)}.pem`)
   const hit = await readFile(cached, 'utf8').catch(() => null)
   if (hit !== null) return hit
-  const r = await execa('podman', ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, IMAGE_BUNDLE], { reject: false, timeout: 60_000, stdin: 'ignore' })
+  const r = await execa('podman', ['run', '--rm', '--pull', 'never', '--network', 'none', '--entrypoint', 'cat', image, IMAGE_BUNDLE], { reject: false, timeout: 60_000, stdin: 'ignore' })
   if (r.exitCode !== 0 && !/No such file/.test(String(r.stderr))) return null
   const pem = r.exitCode === 0 ? String(r.stdout) : ''
   await mkdir(join(cacheDir, 'ca-bundles'), { recursive: true })
