@@ -2,7 +2,7 @@
 // against the mock Messages API: the first prompt works with an API key and with an OAuth token, no
 // first-run dialog appears, and a plain start makes no network request at all (no updater, no marketplace).
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ensureClaudeBinary } from '../helpers/claude-binary.js'
@@ -126,6 +126,8 @@ describe.skipIf(!podman)('interactive claude in a wrapix sandbox', () => {
     await exitClaude(first)
     await first.kill()
     expect(existsSync(join(project.dir, 'PLANTED'))).toBe(true)
+    // Session 1 may itself obey what was planted in it (inside the sandbox); only the next session matters here.
+    for (const marker of ['HOOK-RAN', 'HELPER-RAN']) await rm(join(project.dir, marker), { force: true })
 
     const stored = await readdir(join(home.env.XDG_STATE_HOME!, 'wrapix', 'preferences', 'claude'))
     expect(stored).toHaveLength(1)
