@@ -76,7 +76,7 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('the host CA bundle in the sa
     try {
       const result = await curl()
       expect(result.stdout).toMatch(/curl=60\n/)
-      expect(result.stderr).toMatch(/ignoring tls settings that widen the sandbox.*wrapix policy approve/)
+      expect(result.stderr).toMatch(/ignoring tls.trustHostCertificates: true .*wrapix policy approve/)
     } finally {
       await rm(join(project.dir, '.wrapix', 'config.yaml'))
     }

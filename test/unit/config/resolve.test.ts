@@ -168,7 +168,7 @@ describe('tls', () => {
     const on = resolve({ project: 'tls: { trustHostCertificates: true, hostBundle: /etc/shadow }\n' })
     expect(on.trustHostCertificates.value).toBeNull()
     expect(on.hostCaBundle.value).toBeNull()
-    expect(on.warnings).toEqual([expect.stringContaining(`${PROJECT_FILE}: ignoring tls settings that widen the sandbox`)])
+    expect(on.warnings).toEqual([expect.stringContaining(`${PROJECT_FILE}: ignoring tls.trustHostCertificates: true`), expect.stringContaining('ignoring tls.hostBundle')])
     const off = resolve({ project: 'tls: { trustHostCertificates: false }\n', user: 'tls: { trustHostCertificates: true }\n' })
     expect(off.trustHostCertificates).toEqual({ value: false, source: 'project', file: PROJECT_FILE })
     const project = projectFile('tls: { trustHostCertificates: true }\n')
