@@ -1,10 +1,15 @@
 // What each agent contributes to a sandbox: its command line, environment, bootstrap files and credentials.
+import type { AgentTraffic } from '../config/schema.js'
 import type { AgentName, Boundary, NetworkMode, PlannedFile } from '../sandbox/plan.js'
 
 export interface AgentContext {
   readonly boundary: Boundary
   readonly networkMode: NetworkMode
   readonly allowedHosts: readonly string[]
+  /** The agent's housekeeping traffic the profile turns on (everything else is off). */
+  readonly traffic: AgentTraffic
+  /** What `preferences.keep` kept from this project's last session (host-owned; validated again before use). */
+  readonly preferences?: unknown
   /** A fresh id for the agent's own session, when the agent lets wrapix choose it (its transcript is then found exactly). */
   readonly agentSessionId?: string
 }
@@ -21,10 +26,23 @@ export interface AgentParts {
   readonly credentials: readonly string[]
 }
 
+/** Preferences the user sets inside the agent, carried to the next session of the same project. */
+export interface AgentPreferences {
+  /** The agent's config directory in the sandbox; backed by a per-session host directory so it can be read afterwards. */
+  readonly configDir: string
+  /** The files in it that hold preferences. */
+  readonly files: readonly string[]
+  /** From the files' parsed contents (undefined when missing or not JSON) to what the next session may see. */
+  keep(parsed: Readonly<Record<string, unknown>>): unknown
+}
+
 export interface Agent {
   readonly name: AgentName
   readonly binary: string
   parts(ctx: AgentContext): AgentParts
+  /** One-line warnings before the agent itself starts, given the names of the variables the sandbox receives. */
+  preflight?(sandboxEnvNames: ReadonlySet<string>): string[]
+  readonly preferences?: AgentPreferences
 }
 
 /** A short, honest description of the sandbox, for the agent's system prompt. */

@@ -31,6 +31,8 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     ['resources.memoryMb', s.memoryMb],
     ['resources.pidsLimit', s.pidsLimit],
     ['log.retentionDays', s.logRetentionDays],
+    ['tls.trustHostCertificates', { ...s.trustHostCertificates, value: s.trustHostCertificates.value ?? 'auto' }],
+    ['tls.hostBundle', { ...s.hostCaBundle, value: s.hostCaBundle.value ?? '(system bundle)' }],
     ...Object.entries(s.env).map(([name, value]) => [`env.${name}`, value] as [string, Sourced<unknown>]),
   ]
   const files = { user: paths.userConfigFile, project: layers.project?.file ?? resolve(workspace, '.wrapix/config.yaml'), profile: profile.chain.map((l) => l.file) }

@@ -77,6 +77,7 @@ export function mergeProfiles(parent: Profile, child: Profile): Profile {
       deniedDomains: union(parent.network.deniedDomains, child.network.deniedDomains),
     },
     resources: { ...parent.resources, ...child.resources },
+    agentTraffic: { ...parent.agentTraffic, ...child.agentTraffic },
   }
 }
 

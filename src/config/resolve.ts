@@ -162,6 +162,7 @@ export function resolveSettings(args: {
     env: envVars,
     passEnv: flags.passEnv,
     mounts,
+    ...resolveTls(user, project, gated),
     logRetentionDays: retention(project, user, approved, warnings),
     projectApproved: approved,
     warnings,
@@ -186,3 +187,30 @@ function imageRef(raw: string, what: string): string {
 
 /** Half the host's cores, at least 2, never more than the host has. */
 export const defaultCpus = (hostCpus: number): number => Math.max(1, Math.min(hostCpus, Math.max(2, Math.floor(hostCpus / 2))))
+
+// Trusting the host's CAs adds a host file to the sandbox and changes what it trusts: a widening, so a
+// project file may turn it off but not on (nor name the bundle) until the file is approved.
+function resolveTls(
+  user: LoadedFile<Config> | null,
+  project: LoadedFile<Config> | null,
+  gated: <T>(value: T | undefined, what: string, why: string) => T | undefined,
+): Pick<ResolvedSettings, 'trustHostCertificates' | 'hostCaBundle'> {
+  const projectTrust = project?.value.tls.trustHostCertificates
+  const why = "trusting the host's CA bundle widens the sandbox"
+  return {
+    trustHostCertificates: pick<boolean | null>(
+      [
+        [projectTrust === true ? gated(true, 'tls.trustHostCertificates: true', why) : projectTrust, 'project', project?.file],
+        [user?.value.tls.trustHostCertificates, 'user', user?.file],
+      ],
+      null,
+    ),
+    hostCaBundle: pick<string | null>(
+      [
+        [gated(project?.value.tls.hostBundle, 'tls.hostBundle', why), 'project', project?.file],
+        [user?.value.tls.hostBundle, 'user', user?.file],
+      ],
+      null,
+    ),
+  }
+}

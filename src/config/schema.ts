@@ -50,6 +50,16 @@ export const AgentVersionsSchema = z.strictObject({
   gemini: z.string().optional().describe('@google/gemini-cli version'),
 })
 
+/** The agent's own background traffic (not the work): every kind is off unless a profile sets it to true. */
+export const AgentTrafficSchema = z.strictObject({
+  autoUpdate: z.boolean().optional().describe("the agent's self-updater (Claude Code: downloads.claude.ai)"),
+  pluginMarketplace: z.boolean().optional().describe('installing the official plugin marketplace at start (downloads.claude.ai, github.com)'),
+  telemetry: z.boolean().optional().describe('usage metrics sent to the agent vendor'),
+  errorReporting: z.boolean().optional().describe('crash and error reports sent to the agent vendor'),
+  feedbackSurveys: z.boolean().optional().describe('in-session feedback surveys'),
+})
+export type AgentTraffic = z.infer<typeof AgentTrafficSchema>
+
 export const ProfileSchema = z.strictObject({
   description: z.string().default(''),
   extends: z.string().optional().describe('profile whose lists and env this one extends'),
@@ -62,6 +72,7 @@ export const ProfileSchema = z.strictObject({
   writableDirs: z.array(z.string().startsWith('/')).default([]).describe('tmpfs directories in the sandbox'),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   resources: ResourcesSchema.default({}),
+  agentTraffic: AgentTrafficSchema.default({}).describe("the agent's housekeeping traffic; each kind is off unless set to true here"),
 })
 export type ProfileFile = z.input<typeof ProfileSchema>
 export type Profile = z.infer<typeof ProfileSchema>
@@ -96,6 +107,14 @@ export const KeysConfigSchema = z.strictObject({
     .describe('GitHub Enterprise Server hosts whose origins get their deploy key in the sandbox (user config only)'),
 })
 
+export const TlsSchema = z.strictObject({
+  trustHostCertificates: z
+    .boolean()
+    .optional()
+    .describe("give the sandbox the host's CA bundle (read-only) and point SSL_CERT_FILE and friends at it; default: on when the host trusts CAs the image does not"),
+  hostBundle: z.string().min(1).optional().describe("the host's CA bundle (default: the system bundle, e.g. /etc/ssl/certs/ca-certificates.crt)"),
+})
+
 export const ConfigSchema = z.strictObject({
   profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
   agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
@@ -106,6 +125,7 @@ export const ConfigSchema = z.strictObject({
   mounts: z.array(MountSchema).default([]),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   keys: KeysConfigSchema.default({ githubHosts: [] }),
+  tls: TlsSchema.default({}).describe('trusting the host\'s certificate authorities (corporate TLS-inspecting proxies)'),
   log: z
     .strictObject({
       retentionDays: z.number().int().positive().optional().describe('delete session records older than this many days (default 90)'),

@@ -45,5 +45,8 @@ export interface ResolvedSettings {
   readonly logRetentionDays: Sourced<number>
   /** Whether the user approved the project file (its real path and content): the one answer every widening asks. */
   readonly projectApproved: boolean
+  /** null: not set anywhere, so wrapix decides from the host's and the image's bundles. */
+  readonly trustHostCertificates: Sourced<boolean | null>
+  readonly hostCaBundle: Sourced<string | null>
   readonly warnings: readonly string[]
 }

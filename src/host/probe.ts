@@ -8,6 +8,9 @@ import { which } from './which.js'
 // Where distributions put OCI runtimes that are not on PATH.
 const RUNTIME_DIRS = ['/usr/libexec/podman', '/usr/local/libexec/podman', '/usr/lib/podman', '/usr/local/bin', '/usr/bin', '/usr/sbin']
 
+// Debian/Ubuntu, Fedora/RHEL, openSUSE, Alpine/macOS: where the system's trusted CAs are one PEM file.
+const SYSTEM_CA_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/ssl/cert.pem']
+
 export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
   const info = userInfo()
   const uid = typeof process.getuid === 'function' ? process.getuid() : info.uid
@@ -29,6 +32,7 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
     appleContainer: platform() === 'darwin' ? which('container', path) : null,
     cgroup: probeCgroup(),
     subIds: { uid: readSubIds('/etc/subuid', info.username, uid), gid: readSubIds('/etc/subgid', info.username, uid) },
+    caBundle: SYSTEM_CA_BUNDLES.find((file) => existsSync(file)) ?? null,
     tools: { socat: which('socat', path), ip: which('ip', path, ['/usr/sbin', '/sbin']), setpriv: which('setpriv', path, ['/usr/bin', '/bin']) },
   }
 }

@@ -7,6 +7,7 @@ import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { proxyEnv } from '../runtime/podman-network.js'
 import { chooseBoundary } from './boundary.js'
+import { planCaTrust } from './ca-trust.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
 import type { GitLayout } from '../git/git-layout.js'
@@ -45,6 +46,10 @@ export interface PlanInput {
   readonly extras?: PlanExtras
   readonly launcherPid?: number
   readonly agentSessionId?: string
+  /** What the agent kept from this project's last session (see AgentPreferences). */
+  readonly agentPreferences?: unknown
+  /** Found at the edge when tls.trustHostCertificates is unset: the host trusts CAs the image does not. */
+  readonly hostOnlyCas?: boolean
 }
 
 const GVISOR_MIN_PIDS = 256
@@ -78,14 +83,17 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     boundary,
     networkMode,
     allowedHosts: input.allowedHosts,
+    traffic: input.profile.profile.agentTraffic,
+    ...(input.agentPreferences !== undefined ? { preferences: input.agentPreferences } : {}),
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 
+  const caTrust = planCaTrust({ trust: settings.trustHostCertificates.value ?? input.hostOnlyCas ?? false, settings, host, cwd: input.cwd, facts: input.pathFacts })
   const { env, secretNames } = planEnv({
     settings,
     flagEnvNames: input.flagEnvNames,
     hostEnv: input.hostEnv,
-    agentEnv: { ...parts.env, ...(input.extras?.env ?? {}) },
+    agentEnv: { ...parts.env, ...caTrust.env, ...(input.extras?.env ?? {}) },
     networkEnv: proxyEnv(networkMode),
     git: input.git,
     sessionId: input.sessionId,
@@ -96,6 +104,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const sessionDir = join(input.runtimeDir, input.sessionId)
   const filesDir = join(sessionDir, 'files')
   const gitMounts = planGitMounts(input.gitLayout, sessionDir)
+  const agentConfigDir = agent.preferences ? join(sessionDir, 'agent-config') : null
   const files: PlannedFile[] = checkFiles([
     { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
     ...parts.files,
@@ -113,7 +122,10 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
     ...gitMounts.inFiles,
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
+    ...caTrust.binds, // inside FILES_ROOT too, at /etc/wrapix/tls
     { kind: 'tmpfs', dest: user.home },
+    // After the home: the agent's config lives on the host for the session, so its preferences can be kept.
+    ...(agentConfigDir && agent.preferences ? [{ kind: 'bind' as const, source: agentConfigDir, dest: agent.preferences.configDir, readOnly: false }] : []),
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
   ]
 
@@ -134,7 +146,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     mounts,
     files,
     filesDir,
-    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir],
+    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir, ...(agentConfigDir ? [agentConfigDir] : [])],
+    agentConfigDir,
     env,
     secretNames,
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },

@@ -90,6 +90,8 @@ export interface SandboxPlan {
   readonly command: readonly string[]
   /** What runs: the agent, an interactive shell, or the user's own command. */
   readonly mode: 'agent' | 'shell' | 'command'
+  /** Host directory behind the agent's config directory; its preferences are kept after the session. */
+  readonly agentConfigDir: string | null
   /** The agent's own session id, when wrapix chose it (Claude Code: --session-id). */
   readonly agentSessionId: string | null
   readonly labels: Readonly<Record<string, string>>

@@ -7,6 +7,8 @@ import { podmanRunArgv } from '../runtime/podman.js'
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
+import { agentFor } from '../agents/index.js'
+import { agentPreferencesFile, saveAgentPreferences } from './agent-preferences.js'
 import { claimSessionDir, removeStaleSessionDirs } from './session-dirs.js'
 import { finishSessionGit, startSessionGit, type SessionGitOutcome, type SessionGitStart } from './session-git.js'
 
@@ -102,6 +104,11 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     // The sandbox has exited: its git work comes back before the record reads the host's git state.
     const gitOutcome = git ? await finishSessionGit(git, plan.sessionId) : null
     await hooks.onEnd?.({ exitCode, network: summary, git: gitOutcome })
+    if (plan.agentConfigDir && exitCode !== null) {
+      await saveAgentPreferences(agentFor(plan.agent), plan.agentConfigDir, agentPreferencesFile(prepared.paths.stateDir, plan.agent, plan.workspace)).catch((err: unknown) =>
+        hooks.notice?.(`could not keep the agent's preferences for next time: ${(err as Error).message}`),
+      )
+    }
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

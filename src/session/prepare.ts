@@ -11,10 +11,14 @@ import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import { readGitLayout } from '../git/git-layout.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
+import { agentFor } from '../agents/index.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
 import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
+import { hostCaBundlePath } from '../sandbox/ca-trust.js'
+import { agentPreferencesFile, loadAgentPreferences } from './agent-preferences.js'
+import { detectHostOnlyCas } from './auto-ca-trust.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -90,17 +94,22 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus })
   const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings, profile, allow: req.flags.allow, deny: req.flags.deny }))
 
-  const sources = settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd))
+  const caBundle = hostCaBundlePath(settings, host, cwd)
+  const sources = [...settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd)), ...(caBundle ? [caBundle] : [])]
   const facts: Record<string, PathFact> = { [workspacePath]: workspaceFact }
   for (const path of pathsToProbe(workspace, sources)) facts[path] ??= pathFact(path)
 
   const sessionId = newSessionId()
-  const [git, gitLayout, image, extras] = await Promise.all([
+  const [git, gitLayout, image, extras, agentPreferences] = await Promise.all([
     gitIdentity(workspace),
     readGitLayout(workspace),
     settings.image.value ?? req.image(profile, host, paths),
     req.extras ? req.extras(workspace, host, policy, layers) : Promise.resolve(undefined),
+    loadAgentPreferences(agentPreferencesFile(paths.stateDir, settings.agent.value, workspace)),
   ])
+  const autoTrust = settings.trustHostCertificates.value === null && caBundle !== null && facts[caBundle]?.exists
+    ? await detectHostOnlyCas({ hostBundle: facts[caBundle]!.realPath, image, paths })
+    : { trust: false, notice: null }
   const plan = planSandbox({
     sessionId,
     settings,
@@ -123,6 +132,8 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     ...(extras ? { extras } : {}),
     launcherPid: process.pid,
     agentSessionId: randomUUID(),
+    ...(agentPreferences !== undefined ? { agentPreferences } : {}),
+    hostOnlyCas: autoTrust.trust,
   })
   const secrets: Record<string, string> = {}
   // Flag values, then passed host values, then configured values, then the host's credentials.
@@ -133,6 +144,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const secretValues = Object.entries(secrets)
     .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
     .map(([, value]) => value)
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
+  const agentWarnings = plan.mode === 'agent' ? (agentFor(plan.agent).preflight?.(new Set([...Object.keys(plan.env), ...plan.secretNames])) ?? []) : []
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings])]
   return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
 }

@@ -4,7 +4,7 @@ import { AGENTS, agentFor } from '../../../src/agents/index.js'
 import { entrypointScript } from '../../../src/sandbox/entrypoint.js'
 import { AGENT_NAMES, FILES_ROOT, HOME_SEED } from '../../../src/sandbox/plan.js'
 
-const ctx = (overrides: Partial<AgentContext> = {}): AgentContext => ({ boundary: 'container', networkMode: 'limit', allowedHosts: ['api.anthropic.com'], ...overrides })
+const ctx = (overrides: Partial<AgentContext> = {}): AgentContext => ({ boundary: 'container', networkMode: 'limit', allowedHosts: ['api.anthropic.com'], traffic: {}, ...overrides })
 
 describe('claude', () => {
   const parts = agentFor('claude').parts(ctx({ agentSessionId: '7f0c' }))

@@ -157,6 +157,25 @@ describe('an unapproved project file cannot widen the sandbox', () => {
   })
 })
 
+describe('tls', () => {
+  it('is unset (decided from the bundles) unless a file says so', () => {
+    const s = resolve()
+    expect(s.trustHostCertificates).toEqual({ value: null, source: 'default' })
+    expect(resolve({ user: 'tls: { trustHostCertificates: true, hostBundle: ~/ca.pem }\n' }).hostCaBundle).toEqual({ value: '~/ca.pem', source: 'user', file: USER_FILE })
+  })
+
+  it('an unapproved project file may turn it off but not on, nor name the bundle', () => {
+    const on = resolve({ project: 'tls: { trustHostCertificates: true, hostBundle: /etc/shadow }\n' })
+    expect(on.trustHostCertificates.value).toBeNull()
+    expect(on.hostCaBundle.value).toBeNull()
+    expect(on.warnings).toEqual([expect.stringContaining(`${PROJECT_FILE}: ignoring tls.trustHostCertificates: true`), expect.stringContaining('ignoring tls.hostBundle')])
+    const off = resolve({ project: 'tls: { trustHostCertificates: false }\n', user: 'tls: { trustHostCertificates: true }\n' })
+    expect(off.trustHostCertificates).toEqual({ value: false, source: 'project', file: PROJECT_FILE })
+    const project = projectFile('tls: { trustHostCertificates: true }\n')
+    expect(resolve({ layers: { user: approving(project), project } }).trustHostCertificates.value).toBe(true)
+  })
+})
+
 describe('mounts', () => {
   it('keeps profile, user and flag mounts in that order; only flag mounts are explicit', () => {
     const withMount = { ...profile, profile: { ...profile.profile, mounts: [{ source: '~/p', dest: '/p', mode: 'ro' as const, optional: true }] } }

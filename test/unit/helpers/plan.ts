@@ -33,6 +33,7 @@ export function aPlan(overrides: Partial<SandboxPlan> = {}): SandboxPlan {
     command: ['/bin/sh', '/etc/wrapix/session/entry.sh', 'true'],
     mode: 'command',
     agentSessionId: null,
+    agentConfigDir: null,
     labels: { 'wrapix.managed': 'true', 'wrapix.session': 'a1b2c3d4e5f6' },
     git: { layout: { kind: 'none', dotGit: `${PROJECT}/.git` }, sessionGitDir: null, dotGitFile: null },
     ...overrides,

@@ -23,6 +23,8 @@ export function aSettings(overrides: Partial<ResolvedSettings> = {}): ResolvedSe
     mounts: [],
     logRetentionDays: sourced(90),
     projectApproved: false,
+    trustHostCertificates: sourced(null),
+    hostCaBundle: sourced(null),
     warnings: [],
     ...overrides,
   }
