@@ -9,7 +9,7 @@ import { emptyFlags, type Sourced } from '../config/settings.js'
 import { probeHost } from '../host/probe.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
-import { printJson, type GlobalOptions } from './output.js'
+import { printJson, warn, type GlobalOptions } from './output.js'
 
 export async function configCommand(opts: { dir: string | null; explain?: boolean; profile?: string; globals: GlobalOptions }): Promise<number> {
   if (opts.explain) return explain(opts.globals)
@@ -51,7 +51,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   }
   for (const m of s.mounts) process.stdout.write(`${'mount'.padEnd(width)}  ${m.source} → ${m.dest} (${m.mode}${m.optional ? ', optional' : ''})  ${chalk.dim(`← ${m.source_}`)}\n`)
   process.stdout.write(chalk.dim(`\nuser config: ${files.user}${layers.user ? '' : ' (none)'}\nproject config: ${files.project}${layers.project ? '' : ' (none)'}\n`))
-  for (const warning of s.warnings) process.stderr.write(`${chalk.yellow('wrapix:')} ${warning}\n`)
+  for (const warning of s.warnings) warn(warning, opts.globals)
   return 0
 }
 
