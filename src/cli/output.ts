@@ -59,7 +59,12 @@ export interface Progress {
 export async function startProgress(text: string, opts: GlobalOptions, lazy = false): Promise<Progress> {
   if (opts.quiet || opts.json) return { update: () => {}, succeed: () => {}, fail: () => {}, stop: () => {} }
   if (!process.stderr.isTTY || chalkStderr.level === 0) {
-    return { update: () => {}, succeed: (t) => note(t, opts), fail: (t) => note(`failed: ${t}`, opts), stop: () => {} }
+    let said = false
+    const once = (t: string): void => {
+      if (!said) note(`${t} …`, opts)
+      said = true
+    }
+    return { update: once, succeed: (t) => note(t, opts), fail: (t) => note(`failed: ${t}`, opts), stop: () => {} }
   }
   const { default: ora } = await import('ora')
   const spinner = ora({ text, stream: process.stderr })

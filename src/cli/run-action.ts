@@ -11,9 +11,10 @@ import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
-import { note, printJson, verbose, warn, type GlobalOptions } from './output.js'
+import { printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
+import type { RunFlagValues } from '../config/settings.js'
 import { formatDenial } from './denials.js'
 
 export interface RunRequest {
@@ -44,7 +45,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     extras: sessionExtras,
   })
   const redact = createRedactor(prepared.secretValues)
-  for (const warning of prepared.warnings) warn(redact(warning), globals)
+  for (const warning of [...prepared.warnings, ...runWarnings(prepared, flags)]) warn(redact(warning), globals)
 
   const argv = runtimeArgv(prepared)
   if (dryRun) {
@@ -58,7 +59,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
-    resolve: parseResolveFlags(flags.resolve),
+    resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
     redact,
     networkLogPath: record.networkLogPath,
     onEnd: async (result) => {
@@ -70,6 +71,23 @@ export async function runCommand(req: RunRequest): Promise<number> {
     },
   })
   return exitCode
+}
+
+/** What the flags ask for that this run will not do as written. */
+export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, flags: Pick<RunFlagValues, 'allow'>): string[] {
+  const warnings: string[] = []
+  const mode = prepared.settings.networkMode.value
+  if (flags.allow.length > 0 && mode !== 'limit') {
+    warnings.push(`--allow ${flags.allow.join(', ')} has no effect: the network mode is "${mode}" (the allowlist applies only with --network limit)`)
+  }
+  const agent = prepared.settings.agent.value
+  if (agent !== 'shell' && prepared.settings.image.value === null && !prepared.profile.profile.agents[agent]) {
+    warnings.push(
+      `profile ${prepared.profile.name} pins no ${agent} version (agents.${agent}), so its image has no ${agent} and the session will fail to start it; ` +
+        `use a profile that sets agents.${agent}, or --image with ${agent} installed`,
+    )
+  }
+  return warnings
 }
 
 /** The exact runtime command line (program first) that a real run of this plan executes. */
@@ -85,24 +103,18 @@ async function imageTag(profile: ResolvedProfile, host: HostFacts): Promise<stri
 }
 
 async function buildIfNeeded(profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths, globals: GlobalOptions): Promise<string> {
-  const [{ ensureImage }, { default: ora }] = await Promise.all([import('../image/ensure.js'), import('ora')])
-  const spinner = globals.quiet || globals.json ? null : ora({ text: `image for profile ${profile.name}`, stream: process.stderr })
-  let started = false
+  const { ensureImage } = await import('../image/ensure.js')
+  const progress = await startProgress(`image for profile ${profile.name}`, globals, true)
   try {
     const image = await ensureImage(profile.name, profile.profile, host, {
       paths,
-      onProgress: (step) => {
-        if (!started) spinner?.start()
-        started = true
-        if (spinner) spinner.text = `building image for profile ${profile.name}: ${step}`
-      },
+      onProgress: (step) => progress.update(`building image for profile ${profile.name}: ${step}`),
     })
-    if (!image.built) spinner?.stop()
-    else if (spinner) spinner.succeed(`built ${image.ref}`)
-    else note(`built ${image.ref}`, globals)
+    if (image.built) progress.succeed(`built ${image.ref}`)
+    else progress.stop()
     return image.ref
   } catch (err) {
-    spinner?.fail()
+    progress.fail(`image for profile ${profile.name}`)
     throw err
   }
 }

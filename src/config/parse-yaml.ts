@@ -3,6 +3,8 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml'
 import type { z } from 'zod'
 import { WrapixError } from '../errors.js'
 
+const MAX_ALIAS_COUNT = 100
+
 export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, checkHint: string): z.infer<S> {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
@@ -11,7 +13,13 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
     const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line
     throw new WrapixError('config', `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}`, checkHint)
   }
-  const data: unknown = doc.toJS() ?? {}
+  let data: unknown
+  try {
+    // Aliases are expanded here: a "billion laughs" file must be a config error, not minutes of work or a crash.
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}
+  } catch (err) {
+    throw new WrapixError('config', `${file}: too many YAML aliases (${(err as Error).message.split('\n')[0]})`, checkHint)
+  }
   const result = schema.safeParse(data)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => {
