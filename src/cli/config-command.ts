@@ -1,4 +1,5 @@
 // `wrapix config`: the resolved settings and where each came from; `--explain` lists what a config file can hold.
+import { totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import chalk from 'chalk'
 import { z } from 'zod'
@@ -20,7 +21,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const flags = { ...emptyFlags(), ...(opts.profile ? { profile: opts.profile } : {}) }
   const profileName = resolveProfileName(flags, process.env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
-  const s = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: host.cpus })
+  const s = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: host.cpus, hostMemoryMb: Math.floor(totalmem() / 1048576) })
   const rows: [string, Sourced<unknown>][] = [
     ['profile', s.profile],
     ['agent', s.agent],

@@ -19,7 +19,10 @@ export function configureColor(args: readonly string[], env: NodeJS.ProcessEnv =
 }
 
 /** A reader that closed our stdout (`wrapix doctor | head -1`) ends the program quietly, not with an EPIPE trace. */
+let pipeGuarded = false
 export function endQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return
+  pipeGuarded = true
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
