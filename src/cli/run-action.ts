@@ -1,6 +1,7 @@
 // `wrapix run` / `wrapix shell`: prepare the plan, print it (--dry-run) or launch it, and render what happened.
 import type { ResolvedProfile } from '../config/profiles.js'
 import type { WrapixPaths } from '../config/paths.js'
+import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
@@ -55,6 +56,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  requirePodman(prepared.host)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
   const exitCode = await launch(prepared, {
@@ -102,7 +104,15 @@ async function imageTag(profile: ResolvedProfile, host: HostFacts): Promise<stri
   return imageSpec(profile.name, profile.profile, imagePlatform(profile.profile, host, process.env)).tag
 }
 
+/** Without podman a run could only fail later with a confusing build or spawn error. */
+function requirePodman(host: HostFacts): void {
+  if (host.os === 'linux' && !host.podman.path) {
+    throw new WrapixError('host', 'podman is not installed (or not on PATH)', 'install it (e.g. sudo apt install podman); wrapix doctor lists what else this host needs')
+  }
+}
+
 async function buildIfNeeded(profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths, globals: GlobalOptions): Promise<string> {
+  requirePodman(host)
   const { ensureImage } = await import('../image/ensure.js')
   const progress = await startProgress(`image for profile ${profile.name}`, globals, true)
   try {
