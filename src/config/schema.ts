@@ -104,7 +104,7 @@ export const ConfigSchema = z.strictObject({
   image: ImageRef.optional().describe('image reference to run instead of the profile image'),
   resources: ResourcesSchema.default({}),
   env: EnvSchema.default({}),
-  mounts: z.array(MountSchema).default([]),
+  mounts: z.array(MountSchema).default([]).describe('host paths mounted in the sandbox (a project file needs approval to add any)'),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   keys: KeysConfigSchema.default({ githubHosts: [] }),
   log: z
