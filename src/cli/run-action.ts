@@ -17,6 +17,7 @@ import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
 import type { RunFlagValues } from '../config/settings.js'
 import { formatDenial } from './denials.js'
+import { offerGitignore } from './gitignore-offer.js'
 
 export interface RunRequest {
   readonly dir: string | null
@@ -58,6 +59,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
   requirePodman(prepared.host)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
+  await offerGitignore(prepared.plan.workspace, globals, tty)
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.())
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
