@@ -46,7 +46,7 @@ export async function main(args: readonly string[]): Promise<number> {
   // a directory of that name exists (or `run`/`shell` was named, where the word can only be DIR).
   const explicitRun = head[0] === 'run' || head[0] === 'shell'
   const unknownCommand = (word: string): WrapixError => {
-    const names = program.commands.map((c) => c.name())
+    const names = [...new Set([...program.commands.map((c) => c.name()), ...Object.keys(AREAS)])]
     const guess = closestName(word, names)
     return new WrapixError(
       'usage',

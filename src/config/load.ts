@@ -14,7 +14,7 @@ export interface LoadedFile<T> {
 }
 
 /** Config and profile files are a few lines; a bigger one is a mistake or an attack on the YAML parser. */
-export const CONFIG_MAX_BYTES = 256 * 1024
+export const CONFIG_MAX_BYTES = 64 * 1024
 
 /** The file's text, or null when it does not exist (a FIFO or device never hangs or floods the parser). */
 export function readOptionalFile(file: string): string | null {
