@@ -28,14 +28,16 @@ export function projectDir(dir: string | null | undefined, unknownCommand?: (wor
 /** A word a user could have meant as a command ("logs"), not a path ("./logs", "src/app", "~x"). */
 const isBareWord = (word: string): boolean => /^[A-Za-z][A-Za-z0-9_-]*$/.test(word)
 
-/** The closest name within two edits (or sharing a prefix of three letters), for "did you mean …". */
+/** A name the word starts (or is the start of, from three letters), else the closest within two edits: "did you mean …". */
 export function closestName(word: string, names: readonly string[]): string | undefined {
+  const prefixed = names.find((name) => word.length >= 3 && (name.startsWith(word) || word.startsWith(name)))
+  if (prefixed) return prefixed
   let best: { name: string; distance: number } | undefined
   for (const name of names) {
     const distance = editDistance(word.toLowerCase(), name)
     if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance }
   }
-  return best?.name ?? names.find((name) => word.length >= 3 && (name.startsWith(word) || word.startsWith(name)))
+  return best?.name
 }
 
 function editDistance(a: string, b: string): number {
