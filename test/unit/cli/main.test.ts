@@ -309,6 +309,7 @@ describe('--help', () => {
         -q, --quiet                     print nothing but errors
         --no-input                      never ask questions (fail, or print what would
                                         be done, instead)
+        --no-color                      no colours (also: NO_COLOR=1)
       "
     `)
   })
