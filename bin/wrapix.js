@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // wrapix launcher: runs the compiled CLI (npm run build). `--version` is answered without loading it.
+// The `--` in the first line matters: Node 20 reads `--env-file` anywhere in argv (even after the script)
+// and would load the file itself; after `--`, every argument is wrapix's own.
 import { readFileSync } from 'node:fs'
 
 const args = process.argv.slice(2)

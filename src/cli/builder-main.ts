@@ -6,6 +6,8 @@ import type { BuilderStatus } from '../builder/builder-service.js'
 import { type BuilderSettings, resolveBuilderSettings } from '../builder/builder-settings.js'
 import { type GlobalOptions, note, printJson, warn } from './output.js'
 import { addGlobalOptions, runProgram } from './run-program.js'
+import { VERSION } from './version.js'
+import { EXIT_CODES } from '../errors.js'
 
 interface BuilderGlobals extends GlobalOptions {
   port?: string
@@ -41,7 +43,8 @@ async function requireRecord(settings: BuilderSettings) {
 
 export function builderProgram(setExit: (code: number) => void): Command {
   const program = addGlobalOptions(new Command('wrapix-builder')
-    .description('a long-lived Linux builder (sshd + Nix daemon) on 127.0.0.1 for remote Nix builds'))
+    .description('a long-lived Linux builder (sshd + Nix daemon) on 127.0.0.1 for remote Nix builds')
+    .version(`wrapix-builder ${VERSION}`, '-V, --version'))
     .option('--port <port>', 'port on 127.0.0.1 (default $WRAPIX_BUILDER_PORT or 2222)')
     .option('--name <name>', 'container name (default wrapix-builder)')
     .option('--base-image <ref>', 'image the builder image is built from (default localhost/wrapix-base:bookworm)')
@@ -65,7 +68,8 @@ export function builderProgram(setExit: (code: number) => void): Command {
     const { builderStatus } = await import('../builder/builder-service.js')
     const status = await builderStatus(settingsOf(g(cmd)), new Date())
     printStatus(status, g(cmd))
-    if (status.container !== 'running' || status.ssh?.ok !== true) setExit(1)
+    // Not running or not reachable is a host state, exit 4 like every other host problem (README: exit codes).
+    if (status.container !== 'running' || status.ssh?.ok !== true) setExit(EXIT_CODES.host)
   })
   program.command('ssh').description('an SSH session on the builder (or run CMD)').argument('[cmd...]', 'command to run')
     .action(async (cmd: string[], _o, command: Command) => {

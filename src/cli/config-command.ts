@@ -1,4 +1,5 @@
 // `wrapix config`: the resolved settings and where each came from; `--explain` lists what a config file can hold.
+import { totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import chalk from 'chalk'
 import { z } from 'zod'
@@ -9,7 +10,9 @@ import { emptyFlags, type Sourced } from '../config/settings.js'
 import { probeHost } from '../host/probe.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
-import { printJson, type GlobalOptions } from './output.js'
+import { effectivePolicy, policyLayersOf } from '../network/effective-policy.js'
+import type { HostRule } from '../network/host-rule.js'
+import { printJson, warn, type GlobalOptions } from './output.js'
 
 export async function configCommand(opts: { dir: string | null; explain?: boolean; profile?: string; globals: GlobalOptions }): Promise<number> {
   if (opts.explain) return explain(opts.globals)
@@ -20,7 +23,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const flags = { ...emptyFlags(), ...(opts.profile ? { profile: opts.profile } : {}) }
   const profileName = resolveProfileName(flags, process.env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
-  const s = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: host.cpus })
+  const s = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: host.cpus, hostMemoryMb: Math.floor(totalmem() / 1048576) })
   const rows: [string, Sourced<unknown>][] = [
     ['profile', s.profile],
     ['agent', s.agent],
@@ -35,6 +38,12 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     ['tls.hostBundle', { ...s.hostCaBundle, value: s.hostCaBundle.value ?? '(system bundle)' }],
     ...Object.entries(s.env).map(([name, value]) => [`env.${name}`, value] as [string, Sourced<unknown>]),
   ]
+  // The rules a run here would use, each with its source; an unapproved project file's wider rules are
+  // dropped by effectivePolicy, which says so in its warnings (rendered below, as a run would).
+  const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings: s, profile, allow: [], deny: [] }))
+  const rules = (list: readonly HostRule[]) => list.map((r) => ({ rule: r.text, source: r.source }))
+  const network = { allowedDomains: rules(policy.allow), deniedDomains: rules(policy.deny) }
+  const warnings = [...new Set([...s.warnings, ...policyWarnings])]
   const files = { user: paths.userConfigFile, project: layers.project?.file ?? resolve(workspace, '.wrapix/config.yaml'), profile: profile.chain.map((l) => l.file) }
   if (opts.globals.json) {
     printJson({
@@ -42,18 +51,22 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
       files,
       settings: Object.fromEntries(rows.map(([key, v]) => [key, { value: v.value, source: v.source, ...(v.file ? { file: v.file } : {}) }])),
       mounts: s.mounts.map((m) => ({ source: m.source, dest: m.dest, mode: m.mode, optional: m.optional, from: m.source_ })),
-      warnings: s.warnings,
+      network,
+      warnings,
     })
     return 0
   }
-  const width = Math.max(...rows.map(([key]) => key.length))
+  const width = Math.max(...rows.map(([key]) => key.length), ...Object.entries(network).filter(([, l]) => l.length > 0).map(([k]) => `network.${k}`.length))
   for (const [key, v] of rows) {
     const from = v.file ? `${v.source} ${v.file}` : v.source
     process.stdout.write(`${key.padEnd(width)}  ${String(v.value ?? '(profile image)')}  ${chalk.dim(`← ${from}`)}\n`)
   }
   for (const m of s.mounts) process.stdout.write(`${'mount'.padEnd(width)}  ${m.source} → ${m.dest} (${m.mode}${m.optional ? ', optional' : ''})  ${chalk.dim(`← ${m.source_}`)}\n`)
+  for (const [key, list] of Object.entries(network)) {
+    for (const r of list) process.stdout.write(`${`network.${key}`.padEnd(width)}  ${r.rule}  ${chalk.dim(`← ${r.source}`)}\n`)
+  }
   process.stdout.write(chalk.dim(`\nuser config: ${files.user}${layers.user ? '' : ' (none)'}\nproject config: ${files.project}${layers.project ? '' : ' (none)'}\n`))
-  for (const warning of s.warnings) process.stderr.write(`${chalk.yellow('wrapix:')} ${warning}\n`)
+  for (const warning of warnings) warn(warning, opts.globals)
   return 0
 }
 
@@ -68,8 +81,11 @@ function explain(globals: GlobalOptions): number {
     const props = (node.properties ?? {}) as Record<string, Record<string, unknown>>
     for (const [key, value] of Object.entries(props)) {
       const path = prefix ? `${prefix}.${key}` : key
+      const items = value.items as Record<string, unknown> | undefined
       if (value.type === 'object' && value.properties) walk(value, path)
       else lines.push(`${path.padEnd(28)} ${String(value.description ?? '')}`)
+      // Lists of objects (mounts, keys.githubHosts) describe each field of an entry too.
+      if (value.type === 'array' && items?.properties) walk(items, `${path}[]`)
     }
   }
   walk(schema as Record<string, unknown>, '')

@@ -4,7 +4,7 @@ import { chooseBoundary } from '../sandbox/boundary.js'
 import { probeHost, probeHostDetails } from '../host/probe.js'
 import type { HostFacts } from '../host/facts.js'
 import { BOUNDARIES } from '../sandbox/plan.js'
-import { WrapixError } from '../errors.js'
+import { EXIT_CODES, WrapixError } from '../errors.js'
 import { printJson, type GlobalOptions } from './output.js'
 
 interface Check {
@@ -50,9 +50,14 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
 export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   const host = await probeHostDetails(probeHost())
   const { checks, boundaries } = doctorChecks(host)
+  const usable = Object.entries(boundaries).find(([, b]) => b.ok)?.[0]
+  const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)
+  // Nothing usable (no engine, or no boundary at all) is a host problem: exit 4, so scripts can check it.
+  const ok = engine && usable !== undefined
+  const exitCode = ok ? 0 : EXIT_CODES.host
   if (globals.json) {
-    printJson({ ok: true, host, checks, boundaries })
-    return 0
+    printJson({ ok, host, checks, boundaries })
+    return exitCode
   }
   for (const c of checks) {
     process.stdout.write(`${c.ok ? chalk.green('✓') : chalk.red('✗')} ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : chalk.dim(`\n    fix: ${c.fix}`)}\n`)
@@ -61,7 +66,10 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   for (const [name, b] of Object.entries(boundaries)) {
     process.stdout.write(`${b.ok ? chalk.green('✓') : chalk.red('✗')} ${name}${b.ok ? '' : `: ${b.problem}`}\n`)
   }
-  const usable = Object.entries(boundaries).find(([, b]) => b.ok)?.[0]
+  if (!engine) {
+    process.stdout.write(`\nwrapix cannot run sessions here: ${host.os === 'linux' ? 'podman' : 'Apple container'} is not installed\n`)
+    return exitCode
+  }
   process.stdout.write(usable ? `\nwrapix will use ${boundaries.microvm?.ok ? 'microvm' : `nothing by default (microvm is missing); choose --boundary ${usable}`}\n` : '\nno boundary is usable on this host\n')
-  return 0
+  return exitCode
 }

@@ -1,6 +1,5 @@
 // `wrapix image build|ls|prune|base`: flag parsing and rendering only; the work is in src/image/.
 import type { Command } from 'commander'
-import ora from 'ora'
 import { projectProfilesDir, wrapixPaths, type WrapixPaths } from '../config/paths.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { BUILTIN_PROFILES_DIR, type ProfileDirs } from '../config/profiles.js'
@@ -12,6 +11,7 @@ import { buildBaseImage, DEFAULT_DEBIAN_MIRROR } from '../image/base.js'
 import { ensureImage } from '../image/ensure.js'
 import { listImages } from '../image/list-images.js'
 import { pruneImages } from '../image/prune-images.js'
+import { printJson, startProgress, type GlobalOptions } from './output.js'
 
 interface Context {
   readonly host: HostFacts
@@ -33,24 +33,26 @@ export function registerImageCommands(program: Command): void {
     .description("build the profile's image now (wrapix also builds it on first use)")
     .option('-p, --profile <name>', 'profile to build (default: the one `wrapix` would use here)')
     .option('--no-cache', 'rebuild even if the image exists, without podman layer cache')
-    .action(async (flags: { profile?: string; cache: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ profile?: string; cache: boolean } & GlobalOptions>()
       const ctx = context()
       const workspace = process.cwd()
       // The same gate as a run: a project profile builds only once approved (its baseImage and packages run in podman build).
       const layers = loadLayers(ctx.paths, workspace)
       const name = flags.profile ?? resolveProfileName(emptyFlags(), process.env, layers).value
       const { profile } = loadProfileFor(name, ctx.paths, workspace, layers)
-      const spinner = ora({ text: `image for profile ${name}`, stream: process.stderr }).start()
+      const progress = await startProgress(`image for profile ${name}`, flags)
       try {
         const result = await ensureImage(name, profile, ctx.host, {
           noCache: !flags.cache,
           paths: ctx.paths,
-          onProgress: (step) => { spinner.text = step },
+          onProgress: (step) => progress.update(step),
         })
-        spinner.succeed(result.built ? `built ${result.ref}` : `${result.ref} is up to date`)
-        process.stdout.write(`${result.ref}\n`)
+        progress.succeed(result.built ? `built ${result.ref}` : `${result.ref} is up to date`)
+        if (flags.json) printJson({ ok: true, profile: name, ref: result.ref, built: result.built })
+        else process.stdout.write(`${result.ref}\n`)
       } catch (err) {
-        spinner.fail(`image for profile ${name}`)
+        progress.fail(`image for profile ${name}`)
         throw err
       }
     })
@@ -75,9 +77,11 @@ export function registerImageCommands(program: Command): void {
     .command('prune')
     .description('remove stale wrapix images (never a current one, one a container uses, or another tool’s)')
     .option('--dry-run', 'only show what would be removed')
-    .action(async (flags: { dryRun?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ dryRun?: boolean } & GlobalOptions>()
       const ctx = context()
       const outcomes = await pruneImages({ dirs: ctx.dirs, host: ctx.host, env: process.env, dryRun: flags.dryRun ?? false })
+      if (flags.json) return printJson({ ok: true, dryRun: flags.dryRun ?? false, removed: outcomes.filter((o) => o.removed).length, outcomes })
       for (const o of outcomes) {
         const line =
           o.action === 'keep' ? `kept     ${o.ref} (${o.reason})`
@@ -94,20 +98,22 @@ export function registerImageCommands(program: Command): void {
     .command('base')
     .description('make the Debian bookworm base image locally with debootstrap (no container registry needed)')
     .option('--mirror <url>', 'Debian mirror', DEFAULT_DEBIAN_MIRROR)
-    .action(async (flags: { mirror: string }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ mirror: string } & GlobalOptions>()
       const ctx = context()
-      const spinner = ora({ text: 'debootstrap', stream: process.stderr }).start()
+      const progress = await startProgress('debootstrap', flags)
       try {
         const { ref } = await buildBaseImage({
           mirror: flags.mirror,
           paths: ctx.paths,
           uid: ctx.host.user.uid,
-          onProgress: (step) => { spinner.text = step },
+          onProgress: (step) => progress.update(step),
         })
-        spinner.succeed(`made ${ref}`)
-        process.stdout.write(`${ref}\n`)
+        progress.succeed(`made ${ref}`)
+        if (flags.json) printJson({ ok: true, ref })
+        else process.stdout.write(`${ref}\n`)
       } catch (err) {
-        spinner.fail('wrapix image base')
+        progress.fail('wrapix image base')
         throw err
       }
     })

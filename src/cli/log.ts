@@ -1,17 +1,17 @@
 // `wrapix log ls|show`: list and show session records of a project. Parsing and rendering only;
 // reading records lives in src/session/log-store.ts.
-import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { findSessionRecord, listSessionRecords } from '../session/log-store.js'
 import { logDir } from '../session/log-paths.js'
 import { listEntry, renderList, renderShow } from './log-render.js'
 import { note, printJson, type GlobalOptions } from './output.js'
+import { projectDir } from './project-dir.js'
 
 interface LogFlags extends GlobalOptions {
   dir?: string
 }
 
-const workspaceOf = (flags: LogFlags): string => resolve(flags.dir ?? '.')
+const workspaceOf = (flags: LogFlags): string => projectDir(flags.dir ?? null)
 const printLines = (lines: string[]): void => void process.stdout.write(`${lines.join('\n')}\n`)
 
 export function registerLogCommands(program: Command): void {

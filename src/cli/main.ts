@@ -1,7 +1,8 @@
 // The wrapix program: commander wiring only. Each command's work lives in its own module, loaded on use.
 import { Command, Option } from 'commander'
 import { WrapixError } from '../errors.js'
-import type { GlobalOptions } from './output.js'
+import { configureColor, endQuietlyOnClosedPipe, type GlobalOptions } from './output.js'
+import { closestName, projectDir } from './project-dir.js'
 import { renderError } from './render-error.js'
 import { addGlobalOptions } from './run-program.js'
 import { addRunOptions, type RunCommandOptions } from './run-options.js'
@@ -13,21 +14,49 @@ export function splitCommand(args: readonly string[]): { head: string[]; command
   return index === -1 ? { head: [...args], command: null } : { head: args.slice(0, index), command: args.slice(index + 1) }
 }
 
+/** The exit codes every command uses; shown by --help and in the README. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    success (a run exits with the agent's or command's own code)
+  2    usage: a flag, argument or value on the command line is wrong
+  3    config: a config or profile file is wrong
+  4    host: something this machine lacks (podman, a runtime, KVM …)
+  5    policy: refused by the sandbox or network policy
+  124  timeout
+  125  internal error in wrapix (rerun with --verbose and report it)
+  130  interrupted (Ctrl-C)`
+
 export async function main(args: readonly string[]): Promise<number> {
+  endQuietlyOnClosedPipe()
+  configureColor(args)
   const { head, command } = splitCommand(args)
   let exitCode = 0
   let ranSandbox = false
   const program = addGlobalOptions(new Command('wrapix')
     .description('Run AI coding agents in a sandbox: the project at /workspace, nothing else of the host, an allowlist network')
     .version(VERSION, '-V, --version'))
+    .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     // commander's own error line is rendered by renderError (one "wrapix:" line, or JSON with --json).
     .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError()
     .configureHelp({ showGlobalOptions: true })
 
+  // `wrapix logs` must not start a session in ./logs: an unknown bare word is a mistyped command, unless
+  // a directory of that name exists (or `run`/`shell` was named, where the word can only be DIR).
+  const explicitRun = head[0] === 'run' || head[0] === 'shell'
+  const unknownCommand = (word: string): WrapixError => {
+    const names = [...new Set([...program.commands.map((c) => c.name()), ...Object.keys(AREAS)])]
+    const guess = closestName(word, names)
+    return new WrapixError(
+      'usage',
+      `unknown command "${word}"${guess ? `, did you mean "${guess}"?` : ''}`,
+      `commands: ${names.join(', ')}; to run in a directory named ${word}, create it or write ./${word}`,
+    )
+  }
   const runAction = (shell: boolean) => async (dir: string | undefined, raw: RunCommandOptions, cmd: Command) => {
     ranSandbox = true
+    projectDir(dir ?? null, explicitRun ? undefined : unknownCommand)
     const globals = cmd.optsWithGlobals<GlobalOptions>()
     const { runCommand } = await import('./run-action.js')
     exitCode = await runCommand({ dir: dir ?? null, raw, command, shell, globals })
@@ -47,6 +76,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .addOption(new Option('--profile <name>', 'profile to resolve'))
     .argument('[dir]', 'project directory')
     .action(async (dir: string | undefined, opts: { explain?: boolean; profile?: string }, cmd: Command) => {
+      if (!opts.explain) projectDir(dir ?? null)
       const { configCommand } = await import('./config-command.js')
       exitCode = await configCommand({ dir: dir ?? null, ...opts, globals: cmd.optsWithGlobals<GlobalOptions>() })
     })
@@ -75,7 +105,22 @@ export async function main(args: readonly string[]): Promise<number> {
       exitCode = await doctorCommand(cmd.optsWithGlobals<GlobalOptions>())
     })
 
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(wrapix completion bash)" (or zsh, fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.js')
+      process.stdout.write(completionScript(shell))
+    })
+
   await registerAreaCommands(program, head)
+  if (args[0] === COMPLETE) {
+    // Called by the completion scripts with the words typed so far (the last one possibly empty).
+    const { completeWords } = await import('./completion.js')
+    process.stdout.write(completeWords(program, args.slice(1)).map((w) => `${w}\n`).join(''))
+    return 0
+  }
   // Checked before any action runs, so `wrapix config -- ls` does nothing but say why.
   program.hook('preAction', (_program, action) => {
     if (command && action.name() !== 'run' && action.name() !== 'shell') {
@@ -95,6 +140,8 @@ export async function main(args: readonly string[]): Promise<number> {
 
 type Register = (program: Command) => void
 
+const COMPLETE = '__complete'
+
 /** Commands owned by other areas (images, network policy, logs, keys): loaded only when named, or for help. */
 const AREAS: Record<string, () => Promise<Register>> = {
   image: () => import('./image.js').then((m) => m.registerImageCommands),
@@ -109,7 +156,7 @@ const AREAS: Record<string, () => Promise<Register>> = {
 
 async function registerAreaCommands(program: Command, head: readonly string[]): Promise<void> {
   const first = head.find((arg) => !arg.startsWith('-'))
-  const wantsHelp = first === 'help' || head.includes('--help') || head.includes('-h')
+  const wantsHelp = first === 'help' || first === COMPLETE || head.includes('--help') || head.includes('-h')
   const names = first && first in AREAS ? [first] : wantsHelp ? Object.keys(AREAS) : []
   for (const register of await Promise.all(names.map((name) => AREAS[name]!()))) register(program)
 }

@@ -7,7 +7,7 @@ import { WrapixError } from '../errors.js'
 import { approvalOf, configWidenings, profileWidenings, type ApprovableFile } from '../config/approval.js'
 import { readOptionalFile, realPathOf } from '../config/load.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
-import { projectConfigFile, projectLogDir, wrapixPaths } from '../config/paths.js'
+import { projectConfigFile, projectLogDir, projectProfilesDir, wrapixPaths } from '../config/paths.js'
 import { parseProfile } from '../config/profiles.js'
 import { resolveProfileName, resolveSettings } from '../config/resolve.js'
 import type { Mount } from '../config/schema.js'
@@ -22,6 +22,7 @@ import { decide, decideAddress } from '../network/policy.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { mountSourcePath, sensitiveReason } from '../sandbox/mounts.js'
 import { pathFact } from '../session/prepare.js'
+import { warn } from './output.js'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
@@ -52,8 +53,12 @@ function parseTarget(text: string): { host: string; port: number } {
 
 /** What `policy approve [FILE]` approves: the project config, or the project profile FILE; and what it may then set. */
 function approvalTarget(workspace: string, profileFile?: string): { loaded: ApprovableFile; widens: string[]; mounts: readonly Mount[] } {
-  if (profileFile !== undefined) {
+  if (profileFile !== undefined && resolve(workspace, profileFile) !== projectConfigFile(workspace)) {
     const file = resolve(workspace, profileFile)
+    // Only a project profile is approved by name: approving any other file (a README, ~/.bashrc) would mean nothing.
+    if (dirname(file) !== projectProfilesDir(workspace) || !/\.ya?ml$/.test(file)) {
+      throw new WrapixError('usage', `${profileFile} is not a project profile or the project config`, `approve ${projectConfigFile(workspace)} (no argument) or a file in ${projectProfilesDir(workspace)}/`)
+    }
     const text = readOptionalFile(file)
     if (text === null) throw new WrapixError('usage', `no file ${file}`, 'name a project profile, e.g. wrapix policy approve .wrapix/profiles/NAME.yaml')
     const profile = parseProfile(text, file)
@@ -123,12 +128,15 @@ export function registerPolicyCommands(program: Command): void {
   policy
     .command('log')
     .description("list a session's network decisions (default: the latest session)")
-    .argument('[session]', 'session record name, its short id, or a prefix')
+    .argument('[session]', 'latest, a session id or record name, or a prefix of either (as for wrapix log show)')
     .option('--json', 'print JSON lines as recorded')
     .action(async (session: string | undefined, _opts: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals<{ json?: boolean }>()
+      const flags = cmd.optsWithGlobals<{ json?: boolean; quiet?: boolean }>()
       const { file } = await findAuditFile(projectLogDir(process.cwd()), session)
-      const events = await readAuditEvents(file)
+      const { events, skippedLines } = await readAuditEvents(file)
+      if (skippedLines.length > 0) {
+        warn(`${file}: skipped ${skippedLines.length} line(s) that are not network decisions (line ${skippedLines.slice(0, 5).join(', ')}${skippedLines.length > 5 ? ', …' : ''})`, flags)
+      }
       if (flags.json) return void process.stdout.write(`${JSON.stringify(events, null, 2)}\n`)
       for (const e of events) process.stdout.write(`${formatEvent(e)}\n`)
       const denied = events.filter((e) => e.decision === 'deny').length

@@ -1,5 +1,5 @@
 // The only place errors are printed: one line and a hint (or JSON with --json); stack traces only with --verbose.
-import chalk from 'chalk'
+import { chalkStderr } from 'chalk'
 import { CommanderError } from 'commander'
 import { WrapixError } from '../errors.js'
 import { redactSecretShapes, type Redact } from '../session/redact.js'
@@ -31,7 +31,7 @@ export function renderError(err: unknown, opts: RenderOptions = {}): number {
   if (opts.json) {
     stdout.write(`${JSON.stringify({ ok: false, kind: e.kind, exitCode: e.exitCode, message, ...(hint ? { hint } : {}) })}\n`)
   } else {
-    stderr.write(`${chalk.red('wrapix:')} ${message}\n${hint ? chalk.dim(`hint: ${hint}\n`) : ''}`)
+    stderr.write(`${chalkStderr.red('wrapix:')} ${message}\n${hint ? chalkStderr.dim(`hint: ${hint}\n`) : ''}`)
   }
   if (opts.verbose) {
     const cause = e.kind === 'internal' && e.cause instanceof Error ? e.cause : e

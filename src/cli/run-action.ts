@@ -1,6 +1,7 @@
 // `wrapix run` / `wrapix shell`: prepare the plan, print it (--dry-run) or launch it, and render what happened.
 import type { ResolvedProfile } from '../config/profiles.js'
 import type { WrapixPaths } from '../config/paths.js'
+import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
@@ -12,11 +13,13 @@ import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
 import type { SessionIo } from '../runtime/run-podman.js'
-import { alarm, note, printJson, verbose, warn, type GlobalOptions } from './output.js'
+import { alarm, note, printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
 import { sessionSummaryLines } from './session-summary.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
+import type { RunFlagValues } from '../config/settings.js'
 import { formatDenial } from './denials.js'
+import { offerGitignore } from './gitignore-offer.js'
 
 export interface RunRequest {
   readonly dir: string | null
@@ -57,7 +60,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     extras: sessionExtras,
   })
   const redact = createRedactor(prepared.secretValues)
-  for (const warning of prepared.warnings) warn(redact(warning), globals)
+  for (const warning of [...prepared.warnings, ...runWarnings(prepared, flags)]) warn(redact(warning), globals)
 
   const argv = runtimeArgv(prepared)
   if (dryRun) {
@@ -67,12 +70,14 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  requirePodman(prepared.host)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
+  if (!task) await offerGitignore(prepared.plan.workspace, globals, tty)
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
   task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
   const exitCode = await launch(prepared, {
     notice: (message) => warn(redact(message), globals),
-    resolve: parseResolveFlags(flags.resolve),
+    resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
     redact,
     networkLogPath: record.networkLogPath,
     ...(task ? { io: task.io } : {}),
@@ -91,6 +96,23 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   return exitCode
 }
 
+/** What the flags ask for that this run will not do as written. */
+export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, flags: Pick<RunFlagValues, 'allow'>): string[] {
+  const warnings: string[] = []
+  const mode = prepared.settings.networkMode.value
+  if (flags.allow.length > 0 && mode !== 'limit') {
+    warnings.push(`--allow ${flags.allow.join(', ')} has no effect: the network mode is "${mode}" (the allowlist applies only with --network limit)`)
+  }
+  const agent = prepared.settings.agent.value
+  if (agent !== 'shell' && prepared.settings.image.value === null && !prepared.profile.profile.agents[agent]) {
+    warnings.push(
+      `profile ${prepared.profile.name} pins no ${agent} version (agents.${agent}), so its image has no ${agent} and the session will fail to start it; ` +
+        `use a profile that sets agents.${agent}, or --image with ${agent} installed`,
+    )
+  }
+  return warnings
+}
+
 /** The exact runtime command line (program first) that a real run of this plan executes. */
 export function runtimeArgv(prepared: Prepared): string[] {
   return prepared.plan.backend === 'apple-container' ? ['container', ...appleContainerArgv(prepared.plan)] : ['podman', ...podmanArgv(prepared.plan)]
@@ -103,25 +125,27 @@ async function imageTag(profile: ResolvedProfile, host: HostFacts): Promise<stri
   return imageSpec(profile.name, profile.profile, imagePlatform(profile.profile, host, process.env)).tag
 }
 
+/** Without podman a run could only fail later with a confusing build or spawn error. */
+function requirePodman(host: HostFacts): void {
+  if (host.os === 'linux' && !host.podman.path) {
+    throw new WrapixError('host', 'podman is not installed (or not on PATH)', 'install it (e.g. sudo apt install podman); wrapix doctor lists what else this host needs')
+  }
+}
+
 async function buildIfNeeded(profile: ResolvedProfile, host: HostFacts, paths: WrapixPaths, globals: GlobalOptions): Promise<string> {
-  const [{ ensureImage }, { default: ora }] = await Promise.all([import('../image/ensure.js'), import('ora')])
-  const spinner = globals.quiet || globals.json ? null : ora({ text: `image for profile ${profile.name}`, stream: process.stderr })
-  let started = false
+  requirePodman(host)
+  const { ensureImage } = await import('../image/ensure.js')
+  const progress = await startProgress(`image for profile ${profile.name}`, globals, true)
   try {
     const image = await ensureImage(profile.name, profile.profile, host, {
       paths,
-      onProgress: (step) => {
-        if (!started) spinner?.start()
-        started = true
-        if (spinner) spinner.text = `building image for profile ${profile.name}: ${step}`
-      },
+      onProgress: (step) => progress.update(`building image for profile ${profile.name}: ${step}`),
     })
-    if (!image.built) spinner?.stop()
-    else if (spinner) spinner.succeed(`built ${image.ref}`)
-    else note(`built ${image.ref}`, globals)
+    if (image.built) progress.succeed(`built ${image.ref}`)
+    else progress.stop()
     return image.ref
   } catch (err) {
-    spinner?.fail()
+    progress.fail(`image for profile ${profile.name}`)
     throw err
   }
 }

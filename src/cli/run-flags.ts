@@ -1,6 +1,8 @@
 // Parsing the run flags' raw strings (-e, -v, --env-file, --memory …) into typed RunFlagValues.
-import { readFileSync } from 'node:fs'
 import { WrapixError } from '../errors.js'
+import { readCapped } from '../fs/read-capped.js'
+import { parseHostRule } from '../network/host-rule.js'
+import { parseResolveFlags } from '../network/resolve-flags.js'
 import type { Mount } from '../config/schema.js'
 import { emptyFlags, type RunFlagValues } from '../config/settings.js'
 import { parseCpus, parseMemoryMb, parsePositiveInt } from '../config/values.js'
@@ -32,7 +34,18 @@ function choice<T extends string>(flag: string, raw: string | undefined, allowed
   return raw as T
 }
 
-export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => string = (f) => readFileSync(f, 'utf8')): RunFlagValues {
+/** An env file is small; more than this is a mistake (or /dev/zero). */
+export const ENV_FILE_MAX_BYTES = 1024 * 1024
+
+/** Reads an --env-file wrapix itself (Node never sees the flag: see bin/wrapix.js): pipes, FIFOs and devices included. */
+export function readEnvFile(file: string): string {
+  const result = readCapped(file, ENV_FILE_MAX_BYTES)
+  if (result.ok) return result.text
+  throw new WrapixError('usage', `--env-file ${file}: ${result.detail}`, result.reason === 'too-large' ? 'an env file holds NAME=VALUE lines; check the path' : 'check the path')
+}
+
+/** Every flag is checked here, before anything is prepared or written (a bad --resolve must not leave a record). */
+export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => string = readEnvFile): RunFlagValues {
   const flags = emptyFlags()
   flags.profile = raw.profile
   flags.agent = choice<AgentName>('--agent', raw.agent, AGENT_NAMES)
@@ -48,6 +61,7 @@ export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => st
     try {
       text = readFile(file)
     } catch (err) {
+      if (err instanceof WrapixError) throw err
       throw new WrapixError('usage', `--env-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'check the path')
     }
     Object.assign(flags.env, parseEnvFile(text, file))
@@ -61,10 +75,21 @@ export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => st
     else flags.env[name] = item.slice(eq + 1)
   }
   flags.mounts = (raw.volume ?? []).map(parseVolume)
-  flags.allow = raw.allow ?? []
-  flags.deny = raw.deny ?? []
+  flags.allow = (raw.allow ?? []).map((rule) => checkRule(rule, '--allow'))
+  flags.deny = (raw.deny ?? []).map((rule) => checkRule(rule, '--deny'))
   flags.resolve = raw.resolve ?? []
+  parseResolveFlags(flags.resolve)
   return flags
+}
+
+function checkRule(rule: string, flag: '--allow' | '--deny'): string {
+  try {
+    parseHostRule(rule, flag, flag)
+  } catch (err) {
+    if (err instanceof WrapixError) throw new WrapixError('usage', err.message, err.hint)
+    throw err
+  }
+  return rule
 }
 
 /** `-v SRC:DST[:ro|rw]` (default rw, like docker). */

@@ -1,6 +1,7 @@
 // Reading config files (the only I/O of config/): a missing file means "defaults"; anything else wrong stops the run.
-import { readFileSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { WrapixError } from '../errors.js'
+import { readCapped } from '../fs/read-capped.js'
 import { ConfigSchema, type Config } from './schema.js'
 import { parseYamlWith } from './parse-yaml.js'
 
@@ -12,15 +13,16 @@ export interface LoadedFile<T> {
   readonly value: T
 }
 
-/** The file's text, or null when it does not exist. */
+/** Config and profile files are a few lines; a bigger one is a mistake or an attack on the YAML parser. */
+export const CONFIG_MAX_BYTES = 64 * 1024
+
+/** The file's text, or null when it does not exist (a FIFO or device never hangs or floods the parser). */
 export function readOptionalFile(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null
-    throw new WrapixError('config', `cannot read ${file}: ${(err as Error).message}`, `check the file's permissions`, { cause: err })
-  }
+  const result = readCapped(file, CONFIG_MAX_BYTES, 2_000)
+  if (result.ok) return result.text
+  if (result.reason === 'missing') return null
+  const hint = result.reason === 'too-large' ? 'a wrapix config or profile is a few lines of YAML; check the file' : `check the file and its permissions`
+  throw new WrapixError('config', `cannot read ${file}: ${result.detail}`, hint)
 }
 
 export function parseConfig(text: string, file: string): Config {

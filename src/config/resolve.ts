@@ -61,6 +61,8 @@ export function resolveSettings(args: {
   profileName: Sourced<string>
   profile: ResolvedProfile
   hostCpus: number
+  /** The host's memory; when known, a limit above it is refused. */
+  hostMemoryMb?: number
 }): ResolvedSettings {
   const { flags, env, layers, profile } = args
   const user = layers.user
@@ -146,8 +148,8 @@ export function resolveSettings(args: {
       ],
       null,
     ),
-    cpus: resource('cpus', flags.cpus, 'WRAPIX_CPUS', parseCpus, defaultCpus(args.hostCpus)),
-    memoryMb: resource('memoryMb', flags.memoryMb, 'WRAPIX_MEMORY', parseMemoryMb, DEFAULTS.memoryMb),
+    cpus: atMostHost(resource('cpus', flags.cpus, 'WRAPIX_CPUS', parseCpus, defaultCpus(args.hostCpus)), args.hostCpus, ['--cpus', 'WRAPIX_CPUS', 'resources.cpus'], 'CPUs'),
+    memoryMb: atMostHost(resource('memoryMb', flags.memoryMb, 'WRAPIX_MEMORY', parseMemoryMb, DEFAULTS.memoryMb), args.hostMemoryMb, ['--memory', 'WRAPIX_MEMORY', 'resources.memoryMb'], 'MiB of memory'),
     pidsLimit: resource('pidsLimit', flags.pidsLimit, 'WRAPIX_PIDS_LIMIT', parsePositiveInt, DEFAULTS.pidsLimit),
     networkMode: pick<NetworkMode>(
       [
@@ -183,6 +185,17 @@ function imageRef(raw: string, what: string): string {
   const parsed = ImageRef.safeParse(raw)
   if (!parsed.success) throw new WrapixError('usage', `${what} ${JSON.stringify(raw)} is not an image reference`, 'use a reference like registry.example/name:tag (no spaces, no leading "-")')
   return parsed.data
+}
+
+/** A limit above what the host has is a mistake wherever it was written (flag, variable or file). */
+function atMostHost(value: Sourced<number>, host: number | undefined, [flag, envName, key]: [string, string, string], unit: string): Sourced<number> {
+  if (host === undefined || value.source === 'default' || value.value <= host) return value
+  const where = value.source === 'flag' ? flag : value.source === 'env' ? envName : `${value.file ?? value.source}: ${key}`
+  throw new WrapixError(
+    value.source === 'flag' || value.source === 'env' ? 'usage' : 'config',
+    `${where} ${value.value}: more ${unit} than this host has (${host})`,
+    `use at most ${host}`,
+  )
 }
 
 /** Half the host's cores, at least 2, never more than the host has. */

@@ -2,6 +2,7 @@
 // types are z.infer'd from here, and `.describe()` texts feed `wrapix config --explain`.
 import { z } from 'zod'
 import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES } from '../sandbox/plan.js'
+import { RESOURCE_BOUNDS } from './values.js'
 
 /** `example.com`, `*.example.com`, optional `:port`; or an IPv4/IPv6 address or CIDR, optional port. */
 export const HostRule = z
@@ -24,9 +25,9 @@ export const MountSchema = z.strictObject({
 export type Mount = z.infer<typeof MountSchema>
 
 export const ResourcesSchema = z.strictObject({
-  cpus: z.number().positive().optional().describe('CPU limit (default: half the host cores, at least 2)'),
-  memoryMb: z.number().int().positive().optional().describe('memory limit in MiB (default 4096)'),
-  pidsLimit: z.number().int().positive().optional().describe('process limit (default 4096)'),
+  cpus: z.number().min(RESOURCE_BOUNDS.cpus.min).max(RESOURCE_BOUNDS.cpus.max).optional().describe('CPU limit (default: half the host cores, at least 2)'),
+  memoryMb: z.number().int().min(RESOURCE_BOUNDS.memoryMb.min).max(RESOURCE_BOUNDS.memoryMb.max).optional().describe('memory limit in MiB (default 4096)'),
+  pidsLimit: z.number().int().min(RESOURCE_BOUNDS.pidsLimit.min).max(RESOURCE_BOUNDS.pidsLimit.max).optional().describe('process limit (default 4096)'),
 })
 
 export const NetworkSchema = z.strictObject({
@@ -122,7 +123,7 @@ export const ConfigSchema = z.strictObject({
   image: ImageRef.optional().describe('image reference to run instead of the profile image'),
   resources: ResourcesSchema.default({}),
   env: EnvSchema.default({}),
-  mounts: z.array(MountSchema).default([]),
+  mounts: z.array(MountSchema).default([]).describe('host paths mounted in the sandbox (a project file needs approval to add any)'),
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   keys: KeysConfigSchema.default({ githubHosts: [] }),
   tls: TlsSchema.default({}).describe('trusting the host\'s certificate authorities (corporate TLS-inspecting proxies)'),

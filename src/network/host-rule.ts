@@ -68,6 +68,8 @@ export function parseHostRule(text: string, source: RuleSource, where: string = 
     return { kind: 'wildcard', suffix, port, text, source }
   }
   if (host.includes('*')) throw bad('"*" is only allowed as the first label, as in "*.example.com"')
+  // All digits and dots (999.999.999.999) is a mistyped address, never a host name: no top-level domain is numeric.
+  if (/^[\d.]+$/.test(host)) throw bad('not a valid IP address')
   const name = normalizeHostName(host)
   if (!name) throw bad('not a valid host name')
   return { kind: 'name', name, port, text, source }

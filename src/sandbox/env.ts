@@ -36,12 +36,17 @@ export function planEnv(args: {
   // records); only wrapix's own settings, and the names podman obeys (see HOST_PROCESS_ENV), are on argv.
   const { settings, hostEnv } = args
   const flagNames = new Set(args.flagEnvNames)
+  // The proxy variables are how the sandbox reaches the network through wrapix's policy: replacing them
+  // would only break the network (or aim the agent at a proxy of the project's choosing).
+  const why = (name: string): string =>
+    name in args.networkEnv ? ` (it points the sandbox at wrapix's network proxy, which enforces the allowlist)` : ''
+  const reserved = (name: string): boolean => RESERVED.has(name) || name in args.networkEnv
   for (const name of [...flagNames, ...settings.passEnv]) {
-    if (RESERVED.has(name)) throw new WrapixError('usage', `-e ${name}: ${name} is set by wrapix and cannot be changed`, `remove -e ${name}`)
+    if (reserved(name)) throw new WrapixError('usage', `-e ${name}: ${name} is set by wrapix and cannot be changed${why(name)}`, `remove -e ${name}`)
   }
   const configured: Record<string, string> = {}
   for (const [name, sourced] of Object.entries(settings.env)) {
-    if (RESERVED.has(name)) throw new WrapixError('config', `${sourced.file ?? sourced.source}: env.${name} is set by wrapix and cannot be changed`, `remove env.${name}`)
+    if (reserved(name)) throw new WrapixError('config', `${sourced.file ?? sourced.source}: env.${name} is set by wrapix and cannot be changed${why(name)}`, `remove env.${name}`)
     if (!flagNames.has(name)) configured[name] = sourced.value
   }
   for (const name of settings.passEnv) {

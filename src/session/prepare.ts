@@ -1,6 +1,7 @@
 // preparePlan(): the edge that gathers files, host facts and path facts, then calls the pure planner.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { lstatSync, realpathSync, statSync } from 'node:fs'
+import { totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { execa } from 'execa'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
@@ -91,7 +92,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const layers = loadLayers(paths, workspace)
   const profileName = resolveProfileName(req.flags, env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
-  const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus })
+  const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus, hostMemoryMb: Math.floor(totalmem() / 1048576) })
   const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings, profile, allow: req.flags.allow, deny: req.flags.deny }))
 
   const caBundle = hostCaBundlePath(settings, host, cwd)

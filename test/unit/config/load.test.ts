@@ -113,3 +113,21 @@ describe('loadConfigFile', () => {
     expect(err.message).toContain(`cannot read ${dir}`)
   })
 })
+
+describe('parseConfig limits', () => {
+  it('names a repeated key with its line, at any depth', () => {
+    expect(thrownBy(() => parseConfig('network:\n  mode: none\n  mode: open\n', '/c.yaml')).message).toBe('/c.yaml:3: invalid YAML: Map keys must be unique')
+    expect(thrownBy(() => parseConfig('env:\n  A: "1"\nenv: {}\n', '/c.yaml')).message).toBe('/c.yaml:3: invalid YAML: Map keys must be unique')
+  })
+  it('turns an alias bomb into a config error naming the file', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n')
+    const err = thrownBy(() => parseConfig(bomb, '/c.yaml'))
+    expect(err.kind).toBe('config')
+    expect(err.message).toMatch(/^\/c\.yaml: too many YAML aliases/)
+  })
+  it('refuses resource values outside the bounds flags have too', () => {
+    expect(thrownBy(() => parseConfig('resources:\n  memoryMb: 5\n', '/c.yaml')).message).toMatch(/resources\.memoryMb: Too small/)
+    expect(thrownBy(() => parseConfig('resources:\n  cpus: 1.0e300\n', '/c.yaml')).message).toMatch(/resources\.cpus: Too big/)
+    expect(thrownBy(() => parseConfig('resources:\n  cpus: 0.0000001\n', '/c.yaml')).message).toMatch(/resources\.cpus: Too small/)
+  })
+})

@@ -212,19 +212,19 @@ describe('a project file the user has not approved (a hostile commit) cannot wid
   })
 
   it('may lower resources but never raise them, approved or not', () => {
-    const raise = projectFile('resources: { pidsLimit: 100000000, memoryMb: 10000000000, cpus: 64 }\n')
+    const raise = projectFile('resources: { pidsLimit: 1000000, memoryMb: 1000000, cpus: 64 }\n')
     for (const user of [null, approving(raise)]) {
       const s = resolve({ layers: { user, project: raise } })
       expect(s.pidsLimit).toEqual({ value: 4096, source: 'default' })
       expect(s.memoryMb).toEqual({ value: 1024, source: 'profile', file: PROFILE_FILE })
       expect(s.cpus).toEqual({ value: 4, source: 'default' })
-      expect(s.warnings).toEqual(expect.arrayContaining([expect.stringContaining('ignoring resources.pidsLimit: 100000000 (a project file may only lower the limit of 4096)')]))
+      expect(s.warnings).toEqual(expect.arrayContaining([expect.stringContaining('ignoring resources.pidsLimit: 1000000 (a project file may only lower the limit of 4096)')]))
     }
     const lower = resolve({ project: 'resources: { pidsLimit: 512, memoryMb: 512 }\n', user: 'resources: { pidsLimit: 1024 }\n' })
     expect(lower.pidsLimit).toEqual({ value: 512, source: 'project', file: PROJECT_FILE })
     expect(lower.memoryMb).toEqual({ value: 512, source: 'project', file: PROJECT_FILE })
     expect(resolve({ project: 'resources: { pidsLimit: 2048 }\n', user: 'resources: { pidsLimit: 1024 }\n' }).pidsLimit.value).toBe(1024)
-    expect(resolve({ project: 'resources: { pidsLimit: 100000000 }\n', flags: { pidsLimit: 9000 } }).pidsLimit).toEqual({ value: 9000, source: 'flag' })
+    expect(resolve({ project: 'resources: { pidsLimit: 1000000 }\n', flags: { pidsLimit: 9000 } }).pidsLimit).toEqual({ value: 9000, source: 'flag' })
   })
 
   it('cannot shorten log retention (it would delete the records), but may lengthen it', () => {
