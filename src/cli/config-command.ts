@@ -9,6 +9,8 @@ import { emptyFlags, type Sourced } from '../config/settings.js'
 import { probeHost } from '../host/probe.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
+import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
+import { redactSecretShapes } from '../session/redact.js'
 import { printJson, type GlobalOptions } from './output.js'
 
 export async function configCommand(opts: { dir: string | null; explain?: boolean; profile?: string; globals: GlobalOptions }): Promise<number> {
@@ -33,6 +35,11 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     ['log.retentionDays', s.logRetentionDays],
     ...Object.entries(s.env).map(([name, value]) => [`env.${name}`, value] as [string, Sourced<unknown>]),
   ]
+  // The credential table in force: which variable goes to which API and header, and how (never a value).
+  const credentials = credentialTable(s.credentials.entries).map((e) => ({
+    name: e.name, url: redactSecretShapes(credentialValue(s, process.env, e.baseUrlEnv) ?? e.url), header: e.header, scheme: e.scheme,
+    baseUrlEnv: e.baseUrlEnv, delivery: s.credentials.delivery[e.name] ?? 'proxy', set: credentialValue(s, process.env, e.name) !== undefined,
+  }))
   const files = { user: paths.userConfigFile, project: layers.project?.file ?? resolve(workspace, '.wrapix/config.yaml'), profile: profile.chain.map((l) => l.file) }
   if (opts.globals.json) {
     printJson({
@@ -40,6 +47,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
       files,
       settings: Object.fromEntries(rows.map(([key, v]) => [key, { value: v.value, source: v.source, ...(v.file ? { file: v.file } : {}) }])),
       mounts: s.mounts.map((m) => ({ source: m.source, dest: m.dest, mode: m.mode, optional: m.optional, from: m.source_ })),
+      credentials,
       warnings: s.warnings,
     })
     return 0
@@ -50,6 +58,10 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     process.stdout.write(`${key.padEnd(width)}  ${String(v.value ?? '(profile image)')}  ${chalk.dim(`← ${from}`)}\n`)
   }
   for (const m of s.mounts) process.stdout.write(`${'mount'.padEnd(width)}  ${m.source} → ${m.dest} (${m.mode}${m.optional ? ', optional' : ''})  ${chalk.dim(`← ${m.source_}`)}\n`)
+  for (const c of credentials) {
+    const how = c.delivery === 'env' ? 'passed into the sandbox by value' : `added by the host proxy as ${c.header}${c.scheme === 'bearer' ? ' (Bearer)' : ''}`
+    process.stdout.write(`${'credential'.padEnd(width)}  ${c.name} → ${c.url}: ${how}  ${chalk.dim(c.set ? '(set)' : '(not set)')}\n`)
+  }
   process.stdout.write(chalk.dim(`\nuser config: ${files.user}${layers.user ? '' : ' (none)'}\nproject config: ${files.project}${layers.project ? '' : ' (none)'}\n`))
   for (const warning of s.warnings) process.stderr.write(`${chalk.yellow('wrapix:')} ${warning}\n`)
   return 0

@@ -77,6 +77,7 @@ export function mergeProfiles(parent: Profile, child: Profile): Profile {
       deniedDomains: union(parent.network.deniedDomains, child.network.deniedDomains),
     },
     resources: { ...parent.resources, ...child.resources },
+    credentials: { ...parent.credentials, ...child.credentials },
   }
 }
 

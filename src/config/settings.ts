@@ -1,5 +1,6 @@
 // The run settings every layer can set, and the flag values the CLI parsed (already typed; no strings to re-parse).
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
+import type { CredentialEntry } from '../network/credentials.js'
 import type { Mount } from './schema.js'
 
 export type Source = 'flag' | 'env' | 'project' | 'user' | 'profile' | 'default'
@@ -45,5 +46,7 @@ export interface ResolvedSettings {
   readonly logRetentionDays: Sourced<number>
   /** Whether the user approved the project file (its real path and content): the one answer every widening asks. */
   readonly projectApproved: boolean
+  /** Extra credential rows and per-variable delivery (profile, user config, an approved project file). */
+  readonly credentials: { readonly entries: readonly CredentialEntry[]; readonly delivery: Readonly<Record<string, 'proxy' | 'env'>> }
   readonly warnings: readonly string[]
 }

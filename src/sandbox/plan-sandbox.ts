@@ -5,7 +5,8 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { proxyEnv } from '../runtime/podman-network.js'
+import { PROXY_PORT, proxyEnv } from '../runtime/podman-network.js'
+import { planCredentials } from './credential-plan.js'
 import { chooseBoundary } from './boundary.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
@@ -76,7 +77,17 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...(input.agentSessionId ? { agentSessionId: input.agentSessionId } : {}),
   })
 
+  const credentials = planCredentials({
+    settings,
+    hostEnv: input.hostEnv,
+    entries: settings.credentials.entries,
+    delivery: settings.credentials.delivery,
+    networkMode,
+    sessionId: input.sessionId,
+    proxyUrl: `http://127.0.0.1:${PROXY_PORT}`,
+  })
   const { env, secretNames } = planEnv({
+    credentials,
     settings,
     flagEnvNames: input.flagEnvNames,
     hostEnv: input.hostEnv,
@@ -128,6 +139,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     hostDirs: [join(workspace, '.wrapix', 'log'), filesDir],
     env,
     secretNames,
+    credentials: { injected: credentials.injected, record: credentials.record, notices: credentials.notices },
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
     user,
     network: { mode: networkMode },

@@ -69,6 +69,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       resolve: hooks.resolve ?? {},
       runtimeDir: join(sessionDir, 'net'),
       boundary: plan.boundary,
+      credentials: prepared.credentials,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
     // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
@@ -82,7 +83,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null
     })) ?? null
-    await hooks.onEnd?.({ exitCode, network: summary })
+    await hooks.onEnd?.({ exitCode, network: summary && { ...summary, credentials: plan.credentials.record } })
     await rm(sessionDir, { recursive: true, force: true })
   }
 }

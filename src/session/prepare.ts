@@ -11,9 +11,11 @@ import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
-import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
+import type { GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
+import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
+import type { InjectedCredential } from '../network/credentials.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -36,6 +38,8 @@ export interface Prepared {
   readonly secrets: Readonly<Record<string, string>>
   /** The values to mask wherever they appear: given with -e, passed from the host, credentials (not config values like RUST_LOG=debug). */
   readonly secretValues: readonly string[]
+  /** The credentials the host proxy injects, with their values (host memory only). */
+  readonly credentials: readonly InjectedCredential[]
   readonly settings: ResolvedSettings
   readonly profile: ResolvedProfile
   readonly policy: EffectivePolicy
@@ -125,8 +129,9 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   }
   const configured = (name: string) => settings.env[name] !== undefined && settings.env[name].source !== 'flag'
   const secretValues = Object.entries(secrets)
-    .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
+    .filter(([name]) => !configured(name) || credentialTable(settings.credentials.entries).some((e) => e.name === name))
     .map(([, value]) => value)
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? [])])]
-  return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
+  const credentials = plan.credentials.injected.map((c) => ({ ...c, value: credentialValue(settings, env, c.name) ?? '' }))
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...plan.credentials.notices])]
+  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value)], credentials, settings, profile, policy, layers, paths, host, warnings }
 }

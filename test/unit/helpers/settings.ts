@@ -23,6 +23,7 @@ export function aSettings(overrides: Partial<ResolvedSettings> = {}): ResolvedSe
     mounts: [],
     logRetentionDays: sourced(90),
     projectApproved: false,
+    credentials: { entries: [], delivery: {} },
     warnings: [],
     ...overrides,
   }
