@@ -4,6 +4,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { createServer as createTcpServer, connect } from 'node:net'
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls'
+import { createServer as createHttpsServer } from 'node:https'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -31,17 +32,28 @@ const bulk = createTcpServer((s) => {
   const pump = () => { while (left > 0) { left -= chunk.length; if (!s.write(chunk)) return void s.once('drain', pump) } s.end() }
   s.once('data', pump)
 })
-await Promise.all([once(tls.listen(0, '127.0.0.1'), 'listening'), once(bulk.listen(0, '127.0.0.1'), 'listening')])
+// The agent's API: kept-alive HTTPS that answers only when the real key arrives (so injection is proven).
+const REAL_KEY = 'sk-ant-api03-benchRealKey000000000000000000-Bn1X'
+const PLACEHOLDER = 'wrapix-placeholder-anthropic-api-key-bench'
+const api = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: ca, keepAlive: true }, (req, res) => {
+  res.writeHead(req.headers['x-api-key'] === REAL_KEY || req.headers['x-api-key'] === PLACEHOLDER ? 200 : 401, { 'content-length': 2 }).end('ok')
+})
+await Promise.all([once(tls.listen(0, '127.0.0.1'), 'listening'), once(bulk.listen(0, '127.0.0.1'), 'listening'), once(api.listen(0, '127.0.0.1'), 'listening')])
 const tlsPort = tls.address().port
 const bulkPort = bulk.address().port
+const apiPort = api.address().port
+const route = `/_wrapix/bench.test-${apiPort}`
 
 // The proxy runs in its own process, as it does beside the agent's process in a real session.
 const proxyScript = `
   const { startProxy } = await import(${JSON.stringify(join(ROOT, 'dist/network/proxy.js'))})
   const { effectivePolicy } = await import(${JSON.stringify(join(ROOT, 'dist/network/effective-policy.js'))})
   const { policy } = effectivePolicy({ profileName: 'bench', profile: null, user: null, project: null,
-    allow: ['bench.test:${tlsPort}', 'bench.test:${bulkPort}', '127.0.0.1'], deny: [], mode: 'limit' })
-  await startProxy({ socketPath: ${JSON.stringify(sock)}, policy, auditPath: ${JSON.stringify(join(dir, 'audit.jsonl'))}, resolve: { 'bench.test': '127.0.0.1' } })
+    allow: ['bench.test:${tlsPort}', 'bench.test:${bulkPort}', 'bench.test:${apiPort}', '127.0.0.1'], deny: [], mode: 'limit' })
+  const credentials = [{ name: 'ANTHROPIC_API_KEY', header: 'x-api-key', scheme: 'raw', placeholder: ${JSON.stringify(PLACEHOLDER)}, value: ${JSON.stringify(REAL_KEY)},
+    route: ${JSON.stringify(route)}, upstream: { host: 'bench.test', port: ${apiPort}, tls: true, basePath: '' } }]
+  await startProxy({ socketPath: ${JSON.stringify(sock)}, policy, auditPath: ${JSON.stringify(join(dir, 'audit.jsonl'))}, resolve: { 'bench.test': '127.0.0.1' },
+    credentials, ca: [${JSON.stringify(ca.toString())}] })
   process.stdout.write('ready\\n')`
 const proxy = spawn(process.execPath, ['--input-type=module', '-e', proxyScript], { stdio: ['ignore', 'pipe', 'inherit'] })
 await once(proxy.stdout, 'data')
@@ -86,6 +98,43 @@ async function throughput(path) {
   return BULK_BYTES / sec / 1e6 // MB/s
 }
 
+/**
+ * One kept-alive connection as the agent holds it, then time from sending a request to its first byte:
+ * 'tunnel' is HTTPS through a CONNECT tunnel (the plain proxy path), 'inject' is plain HTTP on the
+ * credential route, where the proxy swaps the key and speaks TLS to the API itself.
+ */
+async function warmClient(path) {
+  const raw = connect(sock)
+  await once(raw, 'connect')
+  let s = raw
+  if (path === 'tunnel') {
+    raw.write(`CONNECT bench.test:${apiPort} HTTP/1.1\r\nHost: bench.test:${apiPort}\r\n\r\n`)
+    let head = ''
+    while (!head.includes('\r\n\r\n')) head += (await once(raw, 'data'))[0].toString('latin1')
+    s = tlsConnect({ socket: raw, servername: 'bench.test', ca })
+    await once(s, 'secureConnect')
+  }
+  s.setNoDelay?.(true)
+  const request = path === 'tunnel'
+    ? `GET / HTTP/1.1\r\nHost: bench.test:${apiPort}\r\nx-api-key: ${REAL_KEY}\r\n\r\n`
+    : `GET ${route}/ HTTP/1.1\r\nHost: 127.0.0.1:3128\r\nx-api-key: ${PLACEHOLDER}\r\n\r\n`
+  return {
+    async ttfb() {
+      let got = ''
+      const t0 = process.hrtime.bigint()
+      s.write(request)
+      let first = 0
+      while (!/\r\n\r\n(ok|2\r\nok\r\n0\r\n\r\n)$/.test(got)) {
+        got += (await once(s, 'data'))[0].toString('latin1')
+        if (!first) first = Number(process.hrtime.bigint() - t0) / 1e6
+      }
+      if (!got.startsWith('HTTP/1.1 200')) throw new Error(`${path}: ${got.split('\r\n')[0]}`)
+      return first
+    },
+    close: () => s.destroy(),
+  }
+}
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const paths = ['direct', 'proxy', 'forwarder']
 const lat = Object.fromEntries(paths.map((p) => [p, []]))
@@ -94,11 +143,27 @@ for (let i = 0; i < ROUNDS; i++) for (const p of paths) lat[p].push(await ttfb(p
 const thr = Object.fromEntries(paths.map((p) => [p, []]))
 for (let i = 0; i < 5; i++) for (const p of paths) thr[p].push(await throughput(p))
 
+const warm = { tunnel: await warmClient('tunnel'), inject: await warmClient('inject') }
+const warmLat = { tunnel: [], inject: [] }
+for (let i = 0; i < 20; i++) for (const p of ['tunnel', 'inject']) await warm[p].ttfb() // warm up
+for (let i = 0; i < ROUNDS; i++) for (const p of ['tunnel', 'inject']) warmLat[p].push(await warm[p].ttfb())
+for (const c of Object.values(warm)) c.close()
+// Cold: a new connection per request on both paths (the tunnel pays CONNECT and a TLS handshake each time;
+// the injecting proxy reuses its own TLS connection to the API), for the record, not the target.
+const coldInject = []
+for (let i = 0; i < Math.min(ROUNDS, 50); i++) {
+  const c = await warmClient('inject')
+  coldInject.push(await c.ttfb())
+  c.close()
+}
+
 const result = {
   name: 'proxy',
   ttfbMs: Object.fromEntries(paths.map((p) => [p, +median(lat[p]).toFixed(3)])),
   throughputMBps: Object.fromEntries(paths.map((p) => [p, +median(thr[p]).toFixed(0)])),
+  credentialTtfbMs: { tunnel: +median(warmLat.tunnel).toFixed(3), inject: +median(warmLat.inject).toFixed(3), coldTunnel: +median(lat.proxy).toFixed(3), coldInject: +median(coldInject).toFixed(3) },
 }
+result.credentialRatio = +(result.credentialTtfbMs.inject / result.credentialTtfbMs.tunnel).toFixed(3)
 result.latencyRatio = +(result.ttfbMs.proxy / result.ttfbMs.direct).toFixed(3)
 result.latencyRatioWithForwarder = +(result.ttfbMs.forwarder / result.ttfbMs.direct).toFixed(3)
 result.throughputRatio = +(result.throughputMBps.proxy / result.throughputMBps.direct).toFixed(3)
@@ -106,5 +171,5 @@ result.throughputRatioWithForwarder = +(result.throughputMBps.forwarder / result
 result.targetsMet = result.latencyRatio <= 1.2 && result.throughputRatio >= 0.8
 process.stdout.write(`${JSON.stringify(result)}\n`)
 
-socat.kill(); proxy.kill(); tls.close(); bulk.close()
+socat.kill(); proxy.kill(); tls.close(); bulk.close(); api.closeAllConnections(); api.close()
 rmSync(dir, { recursive: true, force: true })

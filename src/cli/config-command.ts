@@ -12,6 +12,8 @@ import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
 import { effectivePolicy, policyLayersOf } from '../network/effective-policy.js'
 import type { HostRule } from '../network/host-rule.js'
+import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
+import { redactSecretShapes } from '../session/redact.js'
 import { printJson, warn, type GlobalOptions } from './output.js'
 
 export async function configCommand(opts: { dir: string | null; explain?: boolean; profile?: string; globals: GlobalOptions }): Promise<number> {
@@ -44,6 +46,11 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const rules = (list: readonly HostRule[]) => list.map((r) => ({ rule: r.text, source: r.source }))
   const network = { allowedDomains: rules(policy.allow), deniedDomains: rules(policy.deny) }
   const warnings = [...new Set([...s.warnings, ...policyWarnings])]
+  // The credential table in force: which variable goes to which API and header, and how (never a value).
+  const credentials = credentialTable(s.credentials.entries).map((e) => ({
+    name: e.name, url: redactSecretShapes(credentialValue(s, process.env, e.baseUrlEnv) ?? e.url), header: e.header, scheme: e.scheme,
+    baseUrlEnv: e.baseUrlEnv, delivery: s.credentials.delivery[e.name] ?? 'proxy', set: credentialValue(s, process.env, e.name) !== undefined,
+  }))
   const files = { user: paths.userConfigFile, project: layers.project?.file ?? resolve(workspace, '.wrapix/config.yaml'), profile: profile.chain.map((l) => l.file) }
   if (opts.globals.json) {
     printJson({
@@ -52,6 +59,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
       settings: Object.fromEntries(rows.map(([key, v]) => [key, { value: v.value, source: v.source, ...(v.file ? { file: v.file } : {}) }])),
       mounts: s.mounts.map((m) => ({ source: m.source, dest: m.dest, mode: m.mode, optional: m.optional, from: m.source_ })),
       network,
+      credentials,
       warnings,
     })
     return 0
@@ -64,6 +72,10 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   for (const m of s.mounts) process.stdout.write(`${'mount'.padEnd(width)}  ${m.source} → ${m.dest} (${m.mode}${m.optional ? ', optional' : ''})  ${chalk.dim(`← ${m.source_}`)}\n`)
   for (const [key, list] of Object.entries(network)) {
     for (const r of list) process.stdout.write(`${`network.${key}`.padEnd(width)}  ${r.rule}  ${chalk.dim(`← ${r.source}`)}\n`)
+  }
+  for (const c of credentials) {
+    const how = c.delivery === 'env' ? 'passed into the sandbox by value' : `added by the host proxy as ${c.header}${c.scheme === 'bearer' ? ' (Bearer)' : ''}`
+    process.stdout.write(`${'credential'.padEnd(width)}  ${c.name} → ${c.url}: ${how}  ${chalk.dim(c.set ? '(set)' : '(not set)')}\n`)
   }
   process.stdout.write(chalk.dim(`\nuser config: ${files.user}${layers.user ? '' : ' (none)'}\nproject config: ${files.project}${layers.project ? '' : ' (none)'}\n`))
   for (const warning of warnings) warn(warning, opts.globals)

@@ -78,6 +78,7 @@ export function mergeProfiles(parent: Profile, child: Profile): Profile {
     },
     resources: { ...parent.resources, ...child.resources },
     agentTraffic: { ...parent.agentTraffic, ...child.agentTraffic },
+    credentials: { ...parent.credentials, ...child.credentials },
   }
 }
 

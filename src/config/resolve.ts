@@ -3,6 +3,7 @@
 import { WrapixError } from '../errors.js'
 import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES, type AgentName, type Boundary, type NetworkMode } from '../sandbox/plan.js'
 import { isApproved, staleApprovalNote } from './approval.js'
+import type { CredentialEntry } from '../network/credentials.js'
 import type { LoadedFile } from './load.js'
 import type { ResolvedProfile } from './profiles.js'
 import { ImageRef, type Config } from './schema.js'
@@ -126,6 +127,20 @@ export function resolveSettings(args: {
   }
   addMounts(flags.mounts, 'flag')
 
+  const credentials = { entries: [] as CredentialEntry[], delivery: {} as Record<string, 'proxy' | 'env'> }
+  const addCredentials = (rows: Config['credentials'] | undefined) => {
+    for (const [name, row] of Object.entries(rows ?? {})) {
+      if (typeof row === 'string') credentials.delivery[name] = row
+      else credentials.entries.push({ name, ...row })
+    }
+  }
+  addCredentials(profile.profile.credentials)
+  addCredentials(user?.value.credentials)
+  if (project && Object.keys(project.value.credentials).length > 0) {
+    if (approved) addCredentials(project.value.credentials)
+    else warnings.push(`${project.file}: ignoring credentials (a project file may not decide where your credentials go); approve the file with: wrapix policy approve`)
+  }
+
   return {
     profile: args.profileName,
     agent: pick<AgentName>(
@@ -167,6 +182,7 @@ export function resolveSettings(args: {
     ...resolveTls(user, project, gated),
     logRetentionDays: retention(project, user, approved, warnings),
     projectApproved: approved,
+    credentials,
     warnings,
   }
 }

@@ -39,6 +39,19 @@ export const NetworkSchema = z.strictObject({
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name like FOO_BAR')
 export const EnvSchema = z.record(EnvName, z.string()).describe('environment variables set in the sandbox')
 
+/** A credential row (see src/network/credentials.ts): the API its value goes to, and in which header. */
+export const CredentialEntrySchema = z.strictObject({
+  url: z.string().regex(/^https?:\/\/[^\s?#@]+$/, 'must be an http(s) base URL like https://api.example.com/v1').describe('the API base URL the credential belongs to'),
+  header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name like x-api-key').transform((h) => h.toLowerCase()).describe('the request header that carries it'),
+  scheme: z.enum(['raw', 'bearer']).default('raw').describe('raw (the value) or bearer ("Bearer VALUE")'),
+  baseUrlEnv: EnvName.describe("the agent's variable for the API base URL (set in the sandbox to the proxy's route)"),
+})
+
+export const CredentialsSchema = z
+  .record(EnvName, z.union([z.enum(['proxy', 'env']), CredentialEntrySchema]))
+  .default({})
+  .describe('agent credentials: "proxy" (default: the host proxy adds the value), "env" (passed into the sandbox, readable by the agent), or a new table row')
+
 export const PackagesSchema = z.strictObject({
   apt: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'must be a Debian package name')).default([]),
   nix: z.array(z.string().min(1)).default([]),
@@ -74,6 +87,7 @@ export const ProfileSchema = z.strictObject({
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   resources: ResourcesSchema.default({}),
   agentTraffic: AgentTrafficSchema.default({}).describe("the agent's housekeeping traffic; each kind is off unless set to true here"),
+  credentials: CredentialsSchema,
 })
 export type ProfileFile = z.input<typeof ProfileSchema>
 export type Profile = z.infer<typeof ProfileSchema>
@@ -127,6 +141,7 @@ export const ConfigSchema = z.strictObject({
   network: NetworkSchema.default({ allowedDomains: [], deniedDomains: [] }),
   keys: KeysConfigSchema.default({ githubHosts: [] }),
   tls: TlsSchema.default({}).describe('trusting the host\'s certificate authorities (corporate TLS-inspecting proxies)'),
+  credentials: CredentialsSchema,
   log: z
     .strictObject({
       retentionDays: z.number().int().positive().optional().describe('delete session records older than this many days (default 90)'),

@@ -1,5 +1,6 @@
 // The run settings every layer can set, and the flag values the CLI parsed (already typed; no strings to re-parse).
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
+import type { CredentialEntry } from '../network/credentials.js'
 import type { Mount } from './schema.js'
 
 export type Source = 'flag' | 'env' | 'project' | 'user' | 'profile' | 'default'
@@ -48,5 +49,7 @@ export interface ResolvedSettings {
   /** null: not set anywhere, so wrapix decides from the host's and the image's bundles. */
   readonly trustHostCertificates: Sourced<boolean | null>
   readonly hostCaBundle: Sourced<string | null>
+  /** Extra credential rows and per-variable delivery (profile, user config, an approved project file). */
+  readonly credentials: { readonly entries: readonly CredentialEntry[]; readonly delivery: Readonly<Record<string, 'proxy' | 'env'>> }
   readonly warnings: readonly string[]
 }

@@ -5,6 +5,7 @@ import { execa } from 'execa'
 import type { ResultPromise } from 'execa'
 import { WrapixError } from '../errors.js'
 import { inNetns } from './netns.js'
+import { MAX_CONNECTIONS_PER_SESSION } from './proxy.js'
 
 export interface Forwarder {
   readonly pid: number
@@ -13,15 +14,18 @@ export interface Forwarder {
   stop(): Promise<void>
 }
 
-/** socat argv: one forked relay per connection; the listener dies with wrapix (pdeathsig). */
-export function forwarderArgv(netns: string, socketPath: string, port: number): string[] {
+/**
+ * socat argv: one forked relay per connection, at most `maxChildren` at once (further connections wait in
+ * the backlog), so a sandbox cannot fork host processes without bound; the listener dies with wrapix (pdeathsig).
+ */
+export function forwarderArgv(netns: string, socketPath: string, port: number, maxChildren = MAX_CONNECTIONS_PER_SESSION): string[] {
   if (socketPath.includes(',') || socketPath.includes(':')) {
     throw new WrapixError('host', `the proxy socket path "${socketPath}" contains "," or ":", which socat cannot read`, 'set XDG_RUNTIME_DIR to a plain path')
   }
   return [
     // -b: socat's default 8 KiB transfer block halves bulk throughput; 128 KiB matches the kernel's socket buffers.
     'ip', ...inNetns(netns, ['setpriv', '--pdeathsig', 'KILL', 'socat', '-b', '131072',
-      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr,nodelay,backlog=256`, `UNIX-CONNECT:${socketPath}`]),
+      `TCP-LISTEN:${port},bind=127.0.0.1,fork,max-children=${maxChildren},reuseaddr,nodelay,backlog=256`, `UNIX-CONNECT:${socketPath}`]),
   ]
 }
 
@@ -35,8 +39,8 @@ async function listening(pid: number, port: number): Promise<boolean> {
   })
 }
 
-export async function startForwarder(netns: string, socketPath: string, port: number, readyTimeoutMs = 5000): Promise<Forwarder> {
-  const [cmd = 'ip', ...args] = forwarderArgv(netns, socketPath, port)
+export async function startForwarder(netns: string, socketPath: string, port: number, readyTimeoutMs = 5000, maxChildren = MAX_CONNECTIONS_PER_SESSION): Promise<Forwarder> {
+  const [cmd = 'ip', ...args] = forwarderArgv(netns, socketPath, port, maxChildren)
   const child: ResultPromise = execa(cmd, args, { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', buffer: { stderr: true } })
   let stopping = false
   const exited = child.then((r) => {

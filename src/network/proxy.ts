@@ -1,15 +1,25 @@
 // The filtering HTTP/CONNECT proxy on a unix socket: every request is decided, resolved, checked and audited.
-import { Agent, createServer, request as httpRequest } from 'node:http'
-import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http'
+// It runs inside the launcher, so nothing from the sandbox or an upstream may throw out of it.
+import { Agent, createServer } from 'node:http'
+import type { Server } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { chmod, rm } from 'node:fs/promises'
 import { WrapixError } from '../errors.js'
 import { AuditLog } from './audit-log.js'
 import type { AuditCounts, AuditEvent } from './audit-log.js'
+import type { InjectedCredential } from './credentials.js'
 import type { Policy } from './policy.js'
+import { forwardRequest, leakReason, placeholderIn } from './proxy-request.js'
+import type { RequestContext } from './proxy-request.js'
 import { resolveDestination, systemLookup } from './resolve-destination.js'
 import type { Destination, Lookup } from './resolve-destination.js'
+
+/** Concurrent connections one session may hold open through the proxy (and host relay processes). */
+export const MAX_CONNECTIONS_PER_SESSION = 256
+/** A tunnel or streamed answer with no bytes either way for this long is closed. */
+export const IDLE_TIMEOUT_MS = 10 * 60_000
 
 export interface ProxyOptions {
   readonly socketPath: string
@@ -20,18 +30,34 @@ export interface ProxyOptions {
   readonly resolve?: Readonly<Record<string, string>>
   readonly lookup?: Lookup
   readonly connectTimeoutMs?: number
+  readonly maxConnections?: number
+  readonly idleTimeoutMs?: number
+  /** Credentials the proxy adds on their own API's route (see credentials.ts). */
+  readonly credentials?: readonly InjectedCredential[]
+  /** Extra CAs trusted for TLS to credential upstreams, on top of the system store. */
+  readonly ca?: readonly string[]
+}
+
+export interface ConnectionCounts {
+  readonly total: number
+  readonly peak: number
+  /** Connections closed at once because the session already held the maximum. */
+  readonly refused: number
+  /** Tunnels closed after the idle timeout. */
+  readonly idleClosed: number
+}
+
+export interface ProxyCounts extends AuditCounts {
+  readonly connections: ConnectionCounts
 }
 
 export interface RunningProxy {
   readonly socketPath: string
-  counts(): AuditCounts
+  counts(): ProxyCounts
   /** Settles when the proxy stops serving for any reason other than close(). */
   readonly stopped: Promise<string>
   close(): Promise<void>
 }
-
-// Headers about the hop to the proxy, never forwarded (RFC 9110 §7.6.1 plus the proxy-only ones).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 
 /** Splits "host:port" / "[v6]:port" from a CONNECT line. */
 function splitAuthority(authority: string): { host: string; port: number } | null {
@@ -65,34 +91,41 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const lookupFn = opts.lookup ?? systemLookup
   const overrides = opts.resolve ?? {}
   const timeoutMs = opts.connectTimeoutMs ?? 10_000
-  const upstreamAgent = new Agent({ keepAlive: true, maxFreeSockets: 16 })
+  const idleMs = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS
+  const maxConnections = opts.maxConnections ?? MAX_CONNECTIONS_PER_SESSION
+  const credentials = opts.credentials ?? []
+  const httpAgent = new Agent({ keepAlive: true, maxFreeSockets: 16 })
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxFreeSockets: 16 })
   const clients = new Set<Socket>()
+  const conn = { total: 0, peak: 0, refused: 0, idleClosed: 0 }
   let closing = false
 
-  const event = (kind: AuditEvent['kind'], host: string, port: number, started: number, dest: Destination, extra: Partial<AuditEvent> = {}): AuditEvent => ({
-    time: new Date(started).toISOString(), kind, host, port,
-    address: dest.addresses[0] ?? null,
-    decision: dest.decision.allowed ? 'allow' : 'deny',
-    rule: dest.decision.rule?.text ?? null, source: dest.decision.rule?.source ?? null,
-    reason: dest.decision.reason, allowArg: dest.decision.allowArg,
-    bytesUp: 0, bytesDown: 0, durationMs: Date.now() - started, ...extra,
-  })
+  const auditEvent = (kind: AuditEvent['kind'], host: string, port: number, started: number, dest: Destination, extra: Partial<AuditEvent> = {}): void =>
+    audit.record({
+      time: new Date(started).toISOString(), kind, host, port,
+      address: dest.addresses[0] ?? null,
+      decision: dest.decision.allowed ? 'allow' : 'deny',
+      rule: dest.decision.rule?.text ?? null, source: dest.decision.rule?.source ?? null,
+      reason: dest.decision.reason, allowArg: dest.decision.allowArg,
+      bytesUp: 0, bytesDown: 0, durationMs: Date.now() - started, ...extra,
+    })
 
-  async function onConnect(req: IncomingMessage, client: Socket, head: Buffer): Promise<void> {
+  async function onConnect(authority: string, client: Socket, head: Buffer): Promise<void> {
     const started = Date.now()
-    client.on('error', () => {}) // a client that vanished mid-request is not the proxy's problem
-    const target = splitAuthority(req.url ?? '')
+    const target = splitAuthority(authority)
     if (!target) return void client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-    const dest = await resolveDestination(opts.policy, target.host, target.port, overrides, lookupFn)
+    let dest = await resolveDestination(opts.policy, target.host, target.port, overrides, lookupFn)
+    const carried = placeholderIn(credentials, [authority])
+    if (carried) dest = { decision: { allowed: false, rule: null, reason: leakReason(carried, target.host, target.port), allowArg: null }, addresses: [] }
     if (!dest.decision.allowed) {
-      audit.record(event('connect', target.host, target.port, started, dest))
+      auditEvent('connect', target.host, target.port, started, dest, carried ? { credentialLeak: carried.name } : {})
       return void client.end(forbidden(dest.decision.reason))
     }
     let upstream: Socket
     try {
       upstream = await connectFirst(dest.addresses, target.port, timeoutMs)
     } catch (err) {
-      audit.record(event('connect', target.host, target.port, started, dest, { error: (err as Error).message }))
+      auditEvent('connect', target.host, target.port, started, dest, { error: (err as Error).message })
       return void client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
     const address = upstream.remoteAddress ?? dest.addresses[0] ?? null
@@ -105,61 +138,43 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     // Destroying on 'close' instead would drop bytes still queued for the other side.
     upstream.on('error', () => client.destroy())
     client.on('error', () => upstream.destroy())
+    // A tunnel idle both ways for idleMs is closed: nothing may hold host resources forever.
+    let idle = false
+    for (const side of [client, upstream]) {
+      side.setTimeout(idleMs, () => {
+        idle = true
+        conn.idleClosed++
+        client.destroy()
+        upstream.destroy()
+      })
+    }
     let open = 2
     const closed = (): void => {
       if (--open > 0) return
-      audit.record(event('connect', target.host, target.port, started, dest, { address, bytesUp: upstream.bytesWritten, bytesDown: upstream.bytesRead }))
+      auditEvent('connect', target.host, target.port, started, dest, { address, bytesUp: upstream.bytesWritten, bytesDown: upstream.bytesRead, ...(idle ? { error: 'idle timeout' } : {}) })
     }
     upstream.once('close', closed)
     client.once('close', closed)
   }
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = Date.now()
-    let url: URL
-    try {
-      url = new URL(req.url ?? '')
-    } catch {
-      return void res.writeHead(400, { 'content-type': 'text/plain' }).end('wrapix: this is a proxy; send absolute-URI requests or CONNECT\n')
-    }
-    if (url.protocol !== 'http:') return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`wrapix: unsupported scheme ${url.protocol} (use CONNECT for https)\n`)
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-    const port = url.port === '' ? 80 : Number(url.port)
-    const dest = await resolveDestination(opts.policy, host, port, overrides, lookupFn)
-    if (!dest.decision.allowed) {
-      audit.record(event('http', host, port, started, dest))
-      req.resume()
-      return void res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`wrapix: ${dest.decision.reason}\n`)
-    }
-    const headers: OutgoingHttpHeaders = {}
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v
-    let bytesUp = 0
-    let bytesDown = 0
-    const address = dest.addresses[0] ?? ''
-    const upstream = httpRequest({ host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, agent: upstreamAgent, timeout: timeoutMs })
-    const done = (error?: string): void => audit.record(event('http', host, port, started, dest, { address, bytesUp, bytesDown, ...(error ? { error } : {}) }))
-    upstream.on('response', (up) => {
-      const out: OutgoingHttpHeaders = {}
-      for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, out)
-      up.on('data', (c: Buffer) => (bytesDown += c.length))
-      up.pipe(res)
-      res.on('close', () => done(up.complete ? undefined : 'response cut short'))
-    })
-    upstream.on('timeout', () => upstream.destroy(new Error(`no answer from ${address}:${port}`)))
-    upstream.on('error', (err) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', connection: 'close' }).end(`wrapix: ${err.message}\n`)
-      else res.destroy()
-      done(err.message)
-    })
-    req.on('data', (c: Buffer) => (bytesUp += c.length))
-    req.pipe(upstream)
+  const ctx: RequestContext = {
+    policy: opts.policy, overrides, lookup: lookupFn, connectTimeoutMs: timeoutMs, idleTimeoutMs: idleMs,
+    httpAgent, httpsAgent, credentials, audit: auditEvent, ...(opts.ca ? { ca: opts.ca } : {}),
   }
-
-  const server: Server = createServer({ keepAliveTimeout: 30_000 })
-  server.on('connection', (s: Socket) => (clients.add(s), s.on('close', () => clients.delete(s))))
-  server.on('connect', (req, sock, head) => void onConnect(req, sock as Socket, head).catch(() => (sock as Socket).destroy()))
-  server.on('request', (req, res) => void onRequest(req, res).catch(() => res.destroy()))
+  const server: Server = createServer({ keepAliveTimeout: 30_000, headersTimeout: 30_000, requestTimeout: 0 })
+  server.maxConnections = maxConnections
+  server.on('drop', () => conn.refused++)
+  server.on('connection', (s: Socket) => {
+    clients.add(s)
+    conn.total++
+    conn.peak = Math.max(conn.peak, clients.size)
+    s.on('close', () => clients.delete(s))
+  })
+  server.on('connect', (req, sock: Socket, head: Buffer) => {
+    sock.on('error', () => {}) // a client that vanished mid-request is not the proxy's problem
+    void onConnect(req.url ?? '', sock, head).catch(() => sock.destroy())
+  })
+  server.on('request', (req, res) => void forwardRequest(ctx, req, res).catch(() => res.destroy()))
   server.on('clientError', (_err, sock) => sock.destroy())
 
   await rm(opts.socketPath, { force: true })
@@ -175,7 +190,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   })
   return {
     socketPath: opts.socketPath,
-    counts: () => audit.counts(),
+    counts: () => ({ ...audit.counts(), connections: { ...conn } }),
     stopped,
     async close() {
       closing = true
@@ -183,7 +198,8 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       for (const s of clients) s.destroy() // tunnels too: close() alone would wait for them to end
       server.closeAllConnections()
       await closed
-      upstreamAgent.destroy()
+      httpAgent.destroy()
+      httpsAgent.destroy()
       await audit.close()
       await rm(opts.socketPath, { force: true })
     },

@@ -3,7 +3,9 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Boundary, NetworkMode } from '../sandbox/plan.js'
 import { PROXY_PORT, podmanNetworkArgs, proxyEnv, sessionNetnsName } from '../runtime/podman-network.js'
-import type { DeniedHost } from './audit-log.js'
+import type { CredentialLeak, DeniedHost } from './audit-log.js'
+import type { InjectedCredential } from './credentials.js'
+import type { CredentialRecord } from '../sandbox/credential-plan.js'
 import type { EffectivePolicy } from './effective-policy.js'
 import { startForwarder } from './forwarder.js'
 import type { Forwarder } from './forwarder.js'
@@ -12,7 +14,7 @@ import { removeNetnsOwner, removeStaleNetworks, writeNetnsOwner } from './stale-
 import { hostAddressesInUse, openEgressPlan, setupOpenEgress, teardownOpenEgress } from './open-egress.js'
 import type { OpenEgressPlan } from './open-egress.js'
 import { startProxy } from './proxy.js'
-import type { RunningProxy } from './proxy.js'
+import type { ConnectionCounts, RunningProxy } from './proxy.js'
 import type { Lookup } from './resolve-destination.js'
 
 export interface SessionNetworkOptions {
@@ -28,6 +30,8 @@ export interface SessionNetworkOptions {
   readonly lookup?: Lookup
   /** Masks the session's secrets in audit lines and the summary. */
   readonly redact?: (text: string) => string
+  /** Agent credentials the proxy adds on their API's route; in open mode they start the proxy too. */
+  readonly credentials?: readonly InjectedCredential[]
 }
 
 export interface NetworkSummary {
@@ -36,6 +40,10 @@ export interface NetworkSummary {
   readonly allowed: number
   readonly denied: number
   readonly deniedHosts: readonly DeniedHost[]
+  readonly credentialLeaks: readonly CredentialLeak[]
+  readonly connections: ConnectionCounts
+  /** How each agent credential reached (or did not reach) the session: names and hosts only. */
+  readonly credentials?: readonly CredentialRecord[]
 }
 
 export interface SessionNetwork {
@@ -50,7 +58,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
   const { mode } = opts.policy
   const args = podmanNetworkArgs(mode, opts.sessionId, opts.boundary ?? 'container')
   const summaryBase = { mode, policyDigest: opts.policy.digest }
-  const none = { allowed: 0, denied: 0, deniedHosts: [] }
+  const none = { allowed: 0, denied: 0, deniedHosts: [], credentialLeaks: [], connections: { total: 0, peak: 0, refused: 0, idleClosed: 0 } }
   await removeStaleNetworks() // what a SIGKILLed wrapix left behind (any mode: every start tidies up)
   if (mode === 'none') {
     return { podmanArgs: { global: [...args.global], run: [...args.run] }, env: {}, failed: new Promise(() => {}), close: async () => ({ ...summaryBase, ...none }) }
@@ -77,17 +85,20 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
     throw err
   }
   const run = [...args.run]
+  const credentials = opts.credentials ?? []
   try {
-    if (mode === 'limit') {
+    // open mode starts the proxy only for the credential routes (the sandbox uses it for nothing else).
+    if (mode === 'limit' || credentials.length > 0) {
       await mkdir(opts.runtimeDir, { recursive: true, mode: 0o700 })
       proxy = await startProxy({
         socketPath: join(opts.runtimeDir, `proxy-${opts.sessionId}.sock`),
-        policy: opts.policy, auditPath: opts.auditPath, resolve: opts.resolve,
+        policy: opts.policy, auditPath: opts.auditPath, resolve: opts.resolve, credentials,
         ...(opts.redact ? { redact: opts.redact } : {}),
         ...(opts.lookup ? { lookup: opts.lookup } : {}),
       })
       forwarder = await startForwarder(netns, proxy.socketPath, PROXY_PORT)
-    } else {
+    }
+    if (mode === 'open') {
       const resolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
       egress = openEgressPlan(opts.sessionId, netns, await hostAddressesInUse(), resolvConf)
       await setupOpenEgress(egress)
@@ -112,7 +123,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
       closed ??= (async () => {
         await teardown() // first: tunnels still open are audited as they close
         const counts = proxy?.counts() ?? none
-        return { ...summaryBase, ...counts, deniedHosts: [...counts.deniedHosts] }
+        return { ...summaryBase, ...counts, deniedHosts: [...counts.deniedHosts], credentialLeaks: [...counts.credentialLeaks] }
       })()
       return closed
     },

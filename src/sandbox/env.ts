@@ -1,9 +1,7 @@
 // The sandbox environment: never the host's; a short passthrough list, profile/config env and -e values.
 import { WrapixError } from '../errors.js'
 import type { ResolvedSettings } from '../config/settings.js'
-
-/** Agent credentials passed through when set on the host (values travel outside argv). */
-export const CREDENTIALS = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY'] as const
+import type { CredentialPlan } from './credential-plan.js'
 
 const RESERVED = new Set(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])
 
@@ -27,6 +25,8 @@ export function planEnv(args: {
   hostEnv: Readonly<Record<string, string | undefined>>
   agentEnv: Readonly<Record<string, string>>
   networkEnv: Readonly<Record<string, string>>
+  /** Agent credentials: placeholders and base URLs, names passed by value, -e names taken over. */
+  credentials: Pick<CredentialPlan, 'env' | 'byValue' | 'consumed'>
   git: GitIdentity
   sessionId: string
   user: { name: string; home: string }
@@ -34,7 +34,8 @@ export function planEnv(args: {
 }): { env: Record<string, string>; secretNames: string[] } {
   // Configured and passed values travel in podman's environment (`--env NAME`), never its argv (ps, --dry-run,
   // records); only wrapix's own settings, and the names podman obeys (see HOST_PROCESS_ENV), are on argv.
-  const { settings, hostEnv } = args
+  const { settings, hostEnv, credentials } = args
+  const consumed = new Set(credentials.consumed)
   const flagNames = new Set(args.flagEnvNames)
   // The proxy variables are how the sandbox reaches the network through wrapix's policy: replacing them
   // would only break the network (or aim the agent at a proxy of the project's choosing).
@@ -47,7 +48,7 @@ export function planEnv(args: {
   const configured: Record<string, string> = {}
   for (const [name, sourced] of Object.entries(settings.env)) {
     if (reserved(name)) throw new WrapixError('config', `${sourced.file ?? sourced.source}: env.${name} is set by wrapix and cannot be changed${why(name)}`, `remove env.${name}`)
-    if (!flagNames.has(name)) configured[name] = sourced.value
+    if (!flagNames.has(name) && !consumed.has(name) && !(name in credentials.env)) configured[name] = sourced.value
   }
   for (const name of settings.passEnv) {
     if (hostEnv[name] === undefined) throw new WrapixError('usage', `-e ${name}: ${name} is not set in your environment`, `set it first, or pass a value: -e ${name}=VALUE`)
@@ -64,17 +65,14 @@ export function planEnv(args: {
     ...args.agentEnv,
     ...args.networkEnv,
     ...configured,
+    ...credentials.env,
     HOME: args.user.home,
     USER: args.user.name,
     IS_SANDBOX: '1',
     WRAPIX_SESSION_ID: args.sessionId,
   }
-  const secretNames = [
-    ...CREDENTIALS.filter((c) => hostEnv[c] !== undefined && hostEnv[c] !== '' && !flagNames.has(c) && configured[c] === undefined),
-    ...settings.passEnv,
-    ...flagNames,
-    ...Object.keys(configured),
-  ].filter((name) => !obeyedByPodman(name))
+  const secretNames = [...credentials.byValue, ...settings.passEnv, ...flagNames, ...Object.keys(configured)]
+    .filter((name) => !obeyedByPodman(name) && !consumed.has(name))
   for (const secret of secretNames) delete env[secret]
   for (const name of [...flagNames, ...settings.passEnv]) {
     if (obeyedByPodman(name)) env[name] = flagNames.has(name) ? (settings.env[name]?.value ?? '') : (hostEnv[name] ?? '')

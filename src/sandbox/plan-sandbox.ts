@@ -5,7 +5,8 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { proxyEnv } from '../runtime/podman-network.js'
+import { PROXY_PORT, proxyEnv } from '../runtime/podman-network.js'
+import { planCredentials } from './credential-plan.js'
 import { chooseBoundary } from './boundary.js'
 import { planCaTrust } from './ca-trust.js'
 import { entrypointScript } from './entrypoint.js'
@@ -89,7 +90,17 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   })
 
   const caTrust = planCaTrust({ trust: settings.trustHostCertificates.value ?? input.hostOnlyCas ?? false, settings, host, cwd: input.cwd, facts: input.pathFacts })
+  const credentials = planCredentials({
+    settings,
+    hostEnv: input.hostEnv,
+    entries: settings.credentials.entries,
+    delivery: settings.credentials.delivery,
+    networkMode,
+    sessionId: input.sessionId,
+    proxyUrl: `http://127.0.0.1:${PROXY_PORT}`,
+  })
   const { env, secretNames } = planEnv({
+    credentials,
     settings,
     flagEnvNames: input.flagEnvNames,
     hostEnv: input.hostEnv,
@@ -150,6 +161,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     agentConfigDir,
     env,
     secretNames,
+    credentials: { injected: credentials.injected, record: credentials.record, notices: credentials.notices },
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
     user,
     network: { mode: networkMode },

@@ -2,6 +2,8 @@
 // It round-trips through JSON and never holds a secret value (only secret *names*).
 import type { GitLayout } from '../git/git-layout.js'
 
+import type { CredentialRecord, PlannedCredential } from './credential-plan.js'
+
 export const BOUNDARIES = ['microvm', 'gvisor', 'container'] as const
 export type Boundary = (typeof BOUNDARIES)[number]
 
@@ -83,6 +85,12 @@ export interface SandboxPlan {
   readonly env: Readonly<Record<string, string>>
   /** Variables whose values come from wrapix's process environment at launch; never in argv. */
   readonly secretNames: readonly string[]
+  /** Agent credentials: which the host proxy injects (no values), and how each was delivered. */
+  readonly credentials: {
+    readonly injected: readonly PlannedCredential[]
+    readonly record: readonly CredentialRecord[]
+    readonly notices: readonly string[]
+  }
   readonly limits: { readonly cpus: number; readonly memoryMb: number; readonly pids: number }
   readonly user: PlannedUser
   readonly network: PlannedNetwork

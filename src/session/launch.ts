@@ -82,6 +82,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       resolve: hooks.resolve ?? {},
       runtimeDir: join(sessionDir, 'net'),
       boundary: plan.boundary,
+      credentials: prepared.credentials,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
     // allSettled: a failure of one must not leave the other running unseen (the finally block tears down both)
@@ -103,7 +104,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     })) ?? null
     // The sandbox has exited: its git work comes back before the record reads the host's git state.
     const gitOutcome = git ? await finishSessionGit(git, plan.sessionId) : null
-    await hooks.onEnd?.({ exitCode, network: summary, git: gitOutcome })
+    await hooks.onEnd?.({ exitCode, network: summary && { ...summary, credentials: plan.credentials.record }, git: gitOutcome })
     if (plan.agentConfigDir && exitCode !== null) {
       await saveAgentPreferences(agentFor(plan.agent), plan.agentConfigDir, agentPreferencesFile(prepared.paths.stateDir, plan.agent, plan.workspace)).catch((err: unknown) =>
         hooks.notice?.(`could not keep the agent's preferences for next time: ${(err as Error).message}`),

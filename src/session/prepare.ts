@@ -14,12 +14,14 @@ import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
 import { agentFor } from '../agents/index.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
-import { CREDENTIALS, type GitIdentity } from '../sandbox/env.js'
+import type { GitIdentity } from '../sandbox/env.js'
 import { mountSourcePath, type PathFact, type PathFacts } from '../sandbox/mounts.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
 import { hostCaBundlePath } from '../sandbox/ca-trust.js'
 import { agentPreferencesFile, loadAgentPreferences } from './agent-preferences.js'
 import { detectHostOnlyCas } from './auto-ca-trust.js'
+import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
+import type { InjectedCredential } from '../network/credentials.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -44,6 +46,8 @@ export interface Prepared {
   readonly secrets: Readonly<Record<string, string>>
   /** The values to mask wherever they appear: given with -e, passed from the host, credentials (not config values like RUST_LOG=debug). */
   readonly secretValues: readonly string[]
+  /** The credentials the host proxy injects, with their values (host memory only). */
+  readonly credentials: readonly InjectedCredential[]
   readonly settings: ResolvedSettings
   readonly profile: ResolvedProfile
   readonly policy: EffectivePolicy
@@ -143,9 +147,10 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   }
   const configured = (name: string) => settings.env[name] !== undefined && settings.env[name].source !== 'flag'
   const secretValues = Object.entries(secrets)
-    .filter(([name]) => !configured(name) || (CREDENTIALS as readonly string[]).includes(name))
+    .filter(([name]) => !configured(name) || credentialTable(settings.credentials.entries).some((e) => e.name === name))
     .map(([, value]) => value)
   const agentWarnings = plan.mode === 'agent' ? (agentFor(plan.agent).preflight?.(new Set([...Object.keys(plan.env), ...plan.secretNames])) ?? []) : []
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings])]
-  return { plan, secrets, secretValues, settings, profile, policy, layers, paths, host, warnings }
+  const credentials = plan.credentials.injected.map((c) => ({ ...c, value: credentialValue(settings, env, c.name) ?? '' }))
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings, ...plan.credentials.notices])]
+  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value)], credentials, settings, profile, policy, layers, paths, host, warnings }
 }

@@ -99,6 +99,31 @@ export const NetworkRecordSchema = z
       }),
     ),
     decisionsFile: z.string().describe('sibling JSON-lines file with every decision, relative to .wrapix/log'),
+    connections: z
+      .strictObject({
+        total: z.number().int().nonnegative(),
+        peak: z.number().int().nonnegative().describe('most connections open at once'),
+        refused: z.number().int().nonnegative().describe('connections closed because the session held the maximum'),
+        idleClosed: z.number().int().nonnegative().describe('tunnels closed after the idle timeout'),
+      })
+      .optional()
+      .describe('connections from the sandbox through the proxy'),
+    credentialLeaks: z
+      .array(z.strictObject({ credential: z.string(), host: z.string(), port: z.number().int(), count: z.number().int().positive() }))
+      .optional()
+      .describe("refused requests that carried a credential's placeholder to a host that is not its API"),
+    credentials: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          delivery: z.enum(['proxy', 'env', 'withheld']).describe('proxy: added by the host proxy; env: passed into the sandbox by value; withheld: not given'),
+          host: z.string().nullable(),
+          port: z.number().int().nullable(),
+          header: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .describe('agent credentials of the session: names and hosts, never values'),
   })
   .nullable()
   .describe('decision summary of the network proxy; null when no summary was produced')

@@ -57,7 +57,10 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
     argv: entry.argv,
     policy: net ? { mode: net.mode, digest: net.policyDigest } : entry.policy,
     network: net
-      ? { allowed: net.allowed, denied: net.denied, deniedHosts: [...net.deniedHosts], decisionsFile: entry.baseName + NETWORK_SUFFIX }
+      ? {
+          allowed: net.allowed, denied: net.denied, deniedHosts: [...net.deniedHosts], decisionsFile: entry.baseName + NETWORK_SUFFIX,
+          connections: { ...net.connections }, credentialLeaks: [...net.credentialLeaks], credentials: [...(net.credentials ?? [])],
+        }
       : null,
     git,
     gitDir: outcome.gitDir ?? null,

@@ -97,7 +97,9 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('real claude in a wrapix sand
     for (const name of names.filter((n) => !n.startsWith('.'))) {
       expect(await readFile(join(logDir, name), 'utf8'), name).not.toContain(TEST_KEY)
     }
-    expect(record.argv[record.argv.indexOf('ANTHROPIC_API_KEY') - 1]).toBe('--env')
+    // The sandbox held a placeholder; the proxy added the key on the route to the user's base URL.
+    expect(record.argv).toContainEqual(expect.stringMatching(/^ANTHROPIC_API_KEY=wrapix-placeholder-anthropic-api-key-[0-9a-f]+$/))
+    expect(record.network!.credentials).toEqual([{ name: 'ANTHROPIC_API_KEY', delivery: 'proxy', host: 'mock.test', port: Number(port), header: 'x-api-key' }])
     expect(result.stderr).not.toContain(TEST_KEY)
   })
 })

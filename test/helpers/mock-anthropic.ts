@@ -1,7 +1,8 @@
 // A local Messages API server (127.0.0.1, random port) that plays a script of assistant turns, streamed
 // as server-sent events the way the real API sends them. Used to drive the real `claude` binary in
 // fixture generation and e2e tests; it never talks to anything but loopback.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
 export type MockBlock =
@@ -53,12 +54,17 @@ export interface MockAnthropic {
 
 const DEFAULT_MODEL = 'claude-sonnet-4-5-20250929'
 
-export async function startMockAnthropic(script: MockScript | MockTurn[]): Promise<MockAnthropic> {
+export interface MockOptions {
+  /** Serve HTTPS with this key and certificate (e.g. from test/helpers/test-ca.ts) instead of plain HTTP. */
+  readonly tls?: { readonly key: string; readonly cert: string }
+}
+
+export async function startMockAnthropic(script: MockScript | MockTurn[], options: MockOptions = {}): Promise<MockAnthropic> {
   const spec: MockScript = Array.isArray(script) ? { turns: script } : script
   const requests: MockRequest[] = []
   let messageSeq = 0
   const conversations = new Map<string, number>()
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -73,11 +79,12 @@ export async function startMockAnthropic(script: MockScript | MockTurn[]): Promi
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body })
       handle(spec, req.method ?? 'GET', path, body, res, () => ++messageSeq, conversations)
     })
-  })
+  }
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -234,8 +234,10 @@ describe.skipIf(!podman)('canary secrets through the CLI', () => {
       expect(text.toLowerCase(), path).not.toContain(envCanary.toLowerCase())
     }
     const all = files.map((f) => f.text).join('\n')
-    expect(all).toContain(masked(flagCanary)) // proof the record saw them: masked, not missing
-    expect(all).toContain(masked(envCanary))
+    expect(all).toContain(masked(flagCanary)) // proof the record saw it: masked, not missing
+    // The agent credential never reached the sandbox: what it sent out was the placeholder, refused as a leak.
+    expect(all).toContain('wrapix-placeholder-anthropic-api-key-')
+    expect(all).toContain('"credentialLeaks"')
 
     const dry = await runWrapix([...args.slice(0, -4), '--dry-run', '--', 'true'], { home, env })
     const dryJson = await runWrapix(['--json', ...args.slice(0, -4), '--dry-run', '--', 'true'], { home, env })

@@ -73,3 +73,32 @@ describe.each(['container', 'gvisor'] as const)('open mode under %s', (boundary)
     expect((await execa('nft', ['list', 'tables'])).stdout.split('\n')).not.toContain(`table inet ${table}`)
   })
 })
+
+describe('open mode with an agent credential', () => {
+  it('serves the credential route on the sandbox loopback: the placeholder becomes the real key there only', async () => {
+    const { createServer } = await import('node:http')
+    const seen: (string | undefined)[] = []
+    const api = createServer((req, res) => (seen.push(req.headers['x-api-key'] as string | undefined), res.end('api')))
+    await new Promise<void>((r) => api.listen(0, '127.0.0.2', r))
+    const port = (api.address() as { port: number }).port
+    const sessionId = uniqueId()
+    const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`cred.test:${port}`, '127.0.0.2'], deny: [], mode: 'open' })
+    const upstream = { host: 'cred.test', port, tls: false, basePath: '' }
+    const placeholder = `wrapix-placeholder-anthropic-api-key-${sessionId}`
+    const credentials = [{ name: 'ANTHROPIC_API_KEY', header: 'x-api-key', scheme: 'raw' as const, placeholder, value: 'sk-ant-api03-openModeRealKey000000000-Xy', route: `/_wrapix/cred.test-${port}`, upstream }]
+    const net = await startSessionNetwork({ sessionId, policy, auditPath: join(work, `${sessionId}.jsonl`), resolve: { 'cred.test': '127.0.0.2' }, runtimeDir: join(work, 'run'), boundary: 'container', credentials })
+    let out: Record<string, string>
+    try {
+      expect(net.env).toEqual({}) // open mode: no proxy variables; only the credential's base URL points at the forwarder
+      out = await runScript(net, 'container', [
+        `echo "route=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'x-api-key: ${placeholder}' http://127.0.0.1:3128/_wrapix/cred.test-${port}/v1/messages)"`,
+        `echo "public=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://${publicAddr}:8080/)"`,
+      ].join('\n'))
+    } finally {
+      await net.close()
+      api.close()
+    }
+    expect(out).toEqual({ route: '200', public: '200' })
+    expect(seen).toEqual(['sk-ant-api03-openModeRealKey000000000-Xy'])
+  }, 60_000)
+})

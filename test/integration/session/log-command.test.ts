@@ -32,7 +32,7 @@ async function aSession(sessionId: string, startIso: string, exitCode: number | 
   await rec.finish({
     exitCode,
     exitStatus: exitCode === null ? 'unknown' : 'exited',
-    network: { mode: 'limit', policyDigest: 'sha256:p', allowed: 2, denied, deniedHosts: denied ? [{ host: 'evil.example', port: 443, count: denied, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }] : [] },
+    network: { mode: 'limit', policyDigest: 'sha256:p', allowed: 2, denied, deniedHosts: denied ? [{ host: 'evil.example', port: 443, count: denied, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }] : [] , credentialLeaks: [], connections: { total: 6, peak: 2, refused: 0, idleClosed: 0 } },
   })
 }
 

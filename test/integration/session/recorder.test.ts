@@ -107,7 +107,7 @@ describe('session record contents', () => {
     const path = await rec.finish({
       exitCode: 137,
       exitStatus: 'signal',
-      network: { mode: 'limit', policyDigest: 'sha256:pol', allowed: 4, denied: 2, deniedHosts: [{ host: 'evil.example', port: 443, count: 2, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }] },
+      network: { mode: 'limit', policyDigest: 'sha256:pol', allowed: 4, denied: 2, deniedHosts: [{ host: 'evil.example', port: 443, count: 2, allowCommand: 'wrapix --allow evil.example:443', reason: 'evil.example:443 is not in the allowlist' }] , credentialLeaks: [], connections: { total: 6, peak: 2, refused: 0, idleClosed: 0 } },
     })
     expect(path).toBe(rec.recordPath)
     expect(path.split('/').pop()).toBe('20261122T031523.623Z-abcdef12.json')

@@ -149,7 +149,9 @@ describe('--dry-run', () => {
     const argv = stdout.trimEnd().split('\n')
     expect(stdout + stderr).not.toContain(SECRET.slice(0, 20))
     expect(argv).toContain('SECRET')
-    expect(argv).toContain('ANTHROPIC_API_KEY')
+    // With no network the agent credential is withheld entirely, and the user is told.
+    expect(argv.some((a) => a.startsWith('ANTHROPIC_API_KEY'))).toBe(false)
+    expect(stderr).toContain('ANTHROPIC_API_KEY is not given to the sandbox: network mode "none"')
   })
 
   it('with --json, gives argv and the plan, secrets masked', async () => {
@@ -197,6 +199,19 @@ describe('wrapix config', () => {
     expect(settings['resources.cpus']).toEqual({ value: 2, source: 'default' })
     expect(settings['env.RUSTC_WRAPPER']).toMatchObject({ value: 'sccache', source: 'profile' })
     expect(files.user).toBe(userFile)
+  })
+
+  it('shows the credential table: variable, API, header and delivery, never a value', async () => {
+    mkdirSync(join(home, '.config', 'wrapix'), { recursive: true })
+    writeFileSync(join(home, '.config', 'wrapix', 'config.yaml'), 'credentials:\n  OPENAI_API_KEY: env\n  EXAMPLE_TOKEN: { url: "https://api.example.test/v1", header: X-Token, scheme: bearer, baseUrlEnv: EXAMPLE_BASE_URL }\n')
+    vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-api03-configShowValue0000000000-AbCd')
+    const json = JSON.parse((await run(['config', '--json'])).stdout)
+    expect(json.credentials).toContainEqual({ name: 'ANTHROPIC_API_KEY', url: 'https://api.anthropic.com', header: 'x-api-key', scheme: 'raw', baseUrlEnv: 'ANTHROPIC_BASE_URL', delivery: 'proxy', set: true })
+    expect(json.credentials).toContainEqual(expect.objectContaining({ name: 'OPENAI_API_KEY', delivery: 'env', set: false }))
+    expect(json.credentials).toContainEqual(expect.objectContaining({ name: 'EXAMPLE_TOKEN', url: 'https://api.example.test/v1', header: 'x-token', scheme: 'bearer' }))
+    const { stdout } = await run(['config'])
+    expect(stdout).toMatch(/^credential\s+ANTHROPIC_API_KEY → https:\/\/api\.anthropic\.com: added by the host proxy as x-api-key/m)
+    expect(stdout).not.toContain('configShowValue')
   })
 
   it('names the file and line of an invalid user config, exit 3', async () => {

@@ -26,6 +26,7 @@ export function aPlan(overrides: Partial<SandboxPlan> = {}): SandboxPlan {
     hostDirs: [],
     env: { LANG: 'C.UTF-8', IS_SANDBOX: '1' },
     secretNames: [],
+    credentials: { injected: [], record: [], notices: [] },
     limits: { cpus: 2, memoryMb: 4096, pids: 4096 },
     user: { uid: 1000, gid: 1000, name: 'wrapix', home: '/home/wrapix', userns: { kind: 'keep-id' } },
     network: { mode: 'none' },

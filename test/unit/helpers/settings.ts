@@ -25,6 +25,7 @@ export function aSettings(overrides: Partial<ResolvedSettings> = {}): ResolvedSe
     projectApproved: false,
     trustHostCertificates: sourced(null),
     hostCaBundle: sourced(null),
+    credentials: { entries: [], delivery: {} },
     warnings: [],
     ...overrides,
   }

@@ -15,6 +15,7 @@ const envOf = (overrides: Partial<Args> = {}) =>
     sessionId: 'a1b2c3d4e5f6',
     user: { name: 'wrapix', home: '/home/wrapix' },
     tty: false,
+    credentials: { env: {}, byValue: [], consumed: [] },
     ...overrides,
   })
 
@@ -26,11 +27,14 @@ describe('planEnv', () => {
     expect(secretNames).toEqual([])
   })
 
-  it('passes agent credentials by name only, and only when set on the host', () => {
-    const { env, secretNames } = envOf({ hostEnv: { ANTHROPIC_API_KEY: 'sk-ant-api03-secret', OPENAI_API_KEY: '', GEMINI_API_KEY: undefined } })
-    expect(secretNames).toEqual(['ANTHROPIC_API_KEY'])
-    expect(env).not.toHaveProperty('ANTHROPIC_API_KEY')
-    expect(JSON.stringify(env)).not.toContain('sk-ant')
+  it('gives the sandbox the credential plan: placeholders in plain, opt-outs by name, taken-over -e names dropped', () => {
+    const credentials = { env: { ANTHROPIC_API_KEY: 'wrapix-placeholder-x', ANTHROPIC_BASE_URL: 'http://127.0.0.1:3128/_wrapix/api.anthropic.com' }, byValue: ['OPENAI_API_KEY'], consumed: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL'] }
+    const settings = aSettings({ env: { ANTHROPIC_API_KEY: sourced('sk-ant-api03-secret', 'flag'), ANTHROPIC_BASE_URL: sourced('https://gw.test', 'user') } })
+    const { env, secretNames } = envOf({ settings, flagEnvNames: ['ANTHROPIC_API_KEY'], hostEnv: { OPENAI_API_KEY: 'sk-x' }, credentials })
+    expect(secretNames).toEqual(['OPENAI_API_KEY'])
+    expect(env).toMatchObject(credentials.env)
+    expect(env).not.toHaveProperty('OPENAI_API_KEY')
+    expect(JSON.stringify(env)).not.toMatch(/sk-ant|sk-x|gw\.test/)
   })
 
   it('keeps -e values out of plan.env: they travel as secret names', () => {
@@ -39,11 +43,6 @@ describe('planEnv', () => {
     expect(env).not.toHaveProperty('TOKEN')
     expect(secretNames).toEqual(['TOKEN'])
     expect(JSON.stringify(env)).not.toContain('sk-flag-value')
-  })
-
-  it('an -e of a credential name overrides the host value, still by name', () => {
-    const { secretNames } = envOf({ hostEnv: { ANTHROPIC_API_KEY: 'host' }, flagEnvNames: ['ANTHROPIC_API_KEY'], settings: aSettings({ env: { ANTHROPIC_API_KEY: sourced('flag', 'flag') } }) })
-    expect(secretNames).toEqual(['ANTHROPIC_API_KEY'])
   })
 
   it('-e KEY passes a host variable by name, and refuses one that is not set', () => {

@@ -155,7 +155,9 @@ describe('planSandbox: user, mounts, limits, command', () => {
     const json = JSON.stringify(plan)
     expect(json).not.toContain('flagvalue')
     expect(json).not.toContain('hostvalue')
-    expect(plan.secretNames).toEqual(['ANTHROPIC_API_KEY', 'TOKEN'])
+    // Network "none": the agent credential is withheld, not passed.
+    expect(plan.secretNames).toEqual(['TOKEN'])
+    expect(plan.credentials.record).toEqual([{ name: 'ANTHROPIC_API_KEY', delivery: 'withheld', host: null, port: null, header: null }])
     expect(JSON.parse(json)).toEqual(plan)
   })
 })
