@@ -12,12 +12,18 @@
   ...
 }@args:
 let
+  # On macOS the shell's packages are Darwin builds, which a Linux image cannot run: there the image keeps
+  # only the profile's own packages, and the shell says so.
+  linux = pkgs.stdenv.isLinux;
   devshellProfile = {
     description = "the packages of a nix develop shell";
     extends = profile;
     # "${p}" is the package's default output (the one with bin/ for split packages), with its context.
-    packages.nix = map (p: "${p}") packages;
+    packages.nix = if linux then map (p: "${p}") packages else [ ];
   };
+  darwinNote = ''
+    echo "wrapix: on macOS the sandbox image does not get this shell's packages (they are Darwin builds); list them in a profile's packages.nix" >&2
+  '';
   profileFile = pkgs.writeText "wrapix-devshell-profile.json" (builtins.toJSON devshellProfile);
   rest = builtins.removeAttrs args [ "pkgs" "packages" "profile" "shellHook" ];
 in
@@ -26,7 +32,7 @@ pkgs.mkShell (
   // {
     packages = [ (wrapixFor pkgs) ] ++ packages;
     WRAPIX_DEVSHELL_PROFILE = profileFile;
-    inherit shellHook;
+    shellHook = (if linux || packages == [ ] then "" else darwinNote) + shellHook;
     passthru = (rest.passthru or { }) // { wrapixProfile = devshellProfile; };
   }
 )

@@ -93,6 +93,15 @@ describe.skipIf(!nixInstantiate)('flake.nix outputs', () => {
     expect(profile.packages.apt).toEqual([])
   })
 
+  it('lib.mkDevShell on macOS: the Darwin builds stay out of the Linux image, and the shell says so', async () => {
+    const out = (await evalFlake(`let darwin = nixpkgs.legacyPackages.aarch64-darwin; shell = self.lib.mkDevShell {
+      pkgs = darwin; packages = [ darwin.nodejs_22 ]; shellHook = "echo user hook";
+    }; in { inherit (shell.shellArgs) packages shellHook; profile = shell.shellArgs.passthru.wrapixProfile; }`)) as { packages: string[]; shellHook: string; profile: { extends: string; packages: { nix: string[] } } }
+    expect(out.packages).toEqual([storePath('wrapix-[\\d.]+'), storePath('nodejs-22.12.0')])
+    expect(out.profile).toMatchObject({ extends: 'base', packages: { nix: [] } })
+    expect(out.shellHook).toMatch(/^echo "wrapix: on macOS the sandbox image does not get this shell's packages.*\necho user hook$/s)
+  })
+
   it('templates.default: a flake whose dev shell is mkDevShell, with .envrc and .wrapix/config.yaml', async () => {
     const dir = join(REPO_ROOT, 'templates', 'default')
     expect(readFileSync(join(dir, '.envrc'), 'utf8').trim()).toBe('use flake')
