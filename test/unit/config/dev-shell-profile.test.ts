@@ -6,10 +6,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wrapixPaths } from '../../../src/config/paths.js'
 import { BUILTIN_PROFILES_DIR, DEVSHELL_PROFILE, loadProfile } from '../../../src/config/profiles.js'
-import { contentHash, resolveProfileName } from '../../../src/config/resolve.js'
+import { contentHash } from '../../../src/config/approval.js'
+import { loadProfileFor } from '../../../src/config/load-layers.js'
+import { resolveProfileName } from '../../../src/config/resolve.js'
 import { ProfileSchema } from '../../../src/config/schema.js'
 import { emptyFlags } from '../../../src/config/settings.js'
-import { loadProfileFor } from '../../../src/session/prepare.js'
 import { thrownBy } from '../helpers/errors.js'
 
 const NODE = '/nix/store/0a1b2c3d4e5f6g7h8i9j0k1l2m3n4p5q-nodejs-22.12.0'
@@ -53,7 +54,7 @@ describe('loading the dev shell profile', () => {
     const paths = { ...wrapixPaths({}, root, 1000), devShellProfile: file }
     const err = thrownBy(() => loadProfileFor(DEVSHELL_PROFILE, paths, root, { user: null, project: null }))
     expect(err).toMatchObject({ kind: 'policy', hint: expect.stringContaining(`wrapix policy approve ${file}`) })
-    const user = { file: 'u.yaml', text: '', value: { approvedPolicies: [contentHash(text)] } } as never
+    const user = { file: 'u.yaml', text: '', value: { approvedPolicies: [{ file, hash: contentHash(text) }] } } as never
     expect(loadProfileFor(DEVSHELL_PROFILE, paths, root, { user, project: null }).profile.packages.nix).toEqual([NODE, RG])
     // A changed package list is a new file content: the old approval does not cover it.
     writeFileSync(file, text.replace(RG, '/nix/store/aaaabbbbccccddddeeeeffffgggghhhh-evil'))
