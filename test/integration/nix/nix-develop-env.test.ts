@@ -11,6 +11,7 @@ import { requirePodman } from '../../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, runInSandbox, useSandboxProject } from '../../helpers/sandbox.js'
 
 const podman = await requirePodman()
+const STORE_PACKAGE = '/nix/store/0a1b2c3d4e5f6g7h8i9j0k1l2m3n4p5q-ripgrep-14.1.1'
 
 function parseEnv(stdout: string): Record<string, string> {
   const vars: Record<string, string> = {}
@@ -30,7 +31,7 @@ describe.skipIf(!podman)('wrapix from a nix develop shell', () => {
     shellTmp = await mkdtemp(join(tmpdir(), 'nix-shell-'))
     // What nix/dev-shell.nix writes: extends a profile, packages by store path.
     profileFile = join(shellTmp, 'wrapix-devshell-profile.json')
-    await writeFile(profileFile, JSON.stringify({ description: 'the packages of a nix develop shell', extends: 'base', packages: { nix: [] } }))
+    await writeFile(profileFile, JSON.stringify({ description: 'the packages of a nix develop shell', extends: 'base', packages: { nix: [STORE_PACKAGE] } }))
   })
   afterAll(() => rm(shellTmp, { recursive: true, force: true }))
 
@@ -78,6 +79,7 @@ describe.skipIf(!podman)('wrapix from a nix develop shell', () => {
   it.each(RUNNABLE_BOUNDARIES)('once approved, nothing of the shell reaches the sandbox (%s)', async (boundary) => {
     const approve = await runWrapix(['policy', 'approve', profileFile], { home: ctx.home, cwd: ctx.project.dir, env: nixShellEnv() })
     expect(approve.exitCode, approve.stderr).toBe(0)
+    expect(approve.stdout).toContain(`packages.nix: ${STORE_PACKAGE}`) // the approval shows what the image will hold
     const result = await runInSandbox(boundary, ctx.project.dir, ['env', '-0'], { home: ctx.home, env: nixShellEnv(), cwd: ctx.project.dir })
     expect(result.exitCode, result.stderr).toBe(0)
     const env = parseEnv(result.stdout)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wrapixPaths } from '../../../src/config/paths.js'
 import { BUILTIN_PROFILES_DIR, DEVSHELL_PROFILE, loadProfile } from '../../../src/config/profiles.js'
-import { contentHash } from '../../../src/config/approval.js'
+import { contentHash, profileWidenings } from '../../../src/config/approval.js'
 import { loadProfileFor } from '../../../src/config/load-layers.js'
 import { resolveProfileName } from '../../../src/config/resolve.js'
 import { ProfileSchema } from '../../../src/config/schema.js'
@@ -59,6 +59,11 @@ describe('loading the dev shell profile', () => {
     // A changed package list is a new file content: the old approval does not cover it.
     writeFileSync(file, text.replace(RG, '/nix/store/aaaabbbbccccddddeeeeffffgggghhhh-evil'))
     expect(thrownBy(() => loadProfileFor(DEVSHELL_PROFILE, paths, root, { user, project: null })).kind).toBe('policy')
+  })
+
+  it("approving it lists the packages it puts in the image", () => {
+    const own = ProfileSchema.parse(JSON.parse(text))
+    expect(profileWidenings(own)).toEqual([`packages.nix: ${NODE}`, `packages.nix: ${RG}`])
   })
 
   it('a missing file (a stale shell after garbage collection) is a config error naming the variable', () => {
