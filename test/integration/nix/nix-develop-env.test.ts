@@ -8,19 +8,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWrapix } from '../../helpers/cli.js'
 import { requirePodman } from '../../helpers/podman.js'
-import { RUNNABLE_BOUNDARIES, runInSandbox, useSandboxProject } from '../../helpers/sandbox.js'
+import { parseEnv, RUNNABLE_BOUNDARIES, runInSandbox, useSandboxProject } from '../../helpers/sandbox.js'
 
 const podman = await requirePodman()
 const STORE_PACKAGE = '/nix/store/0a1b2c3d4e5f6g7h8i9j0k1l2m3n4p5q-ripgrep-14.1.1'
-
-function parseEnv(stdout: string): Record<string, string> {
-  const vars: Record<string, string> = {}
-  for (const entry of stdout.split('\0')) {
-    const eq = entry.indexOf('=')
-    if (eq > 0) vars[entry.slice(0, eq)] = entry.slice(eq + 1)
-  }
-  return vars
-}
 
 describe.skipIf(!podman)('wrapix from a nix develop shell', () => {
   const ctx = useSandboxProject('each')
