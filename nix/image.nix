@@ -5,7 +5,9 @@
 let
   inherit (pkgs) lib;
   rel = path: lib.removePrefix "/" path;
-  fromAttrPath = path: lib.getAttrFromPath (lib.splitString "." path) pkgs;
+  # A package is an attribute path in nixpkgs ("python3Packages.pip") or a store path a dev shell already
+  # built (nix/dev-shell.nix); builtins.storePath adds that path's closure to the image as it is.
+  package = p: if lib.hasPrefix "/nix/store/" p then builtins.storePath p else lib.getAttrFromPath (lib.splitString "." p) pkgs;
 
   # wrapix verified each tarball against the npm registry's sha512 integrity before writing the spec;
   # builtins.path copies that exact file into the store.
@@ -32,7 +34,7 @@ in
 pkgs.dockerTools.buildLayeredImage {
   name = spec.name;
   tag = spec.tag;
-  contents = (with pkgs; [ bashInteractive coreutils findutils gnugrep gnused gnutar gzip cacert ]) ++ map fromAttrPath spec.packages;
+  contents = (with pkgs; [ bashInteractive coreutils findutils gnugrep gnused gnutar gzip cacert ]) ++ map package spec.packages;
   extraCommands = ''
     mkdir -p ${rel spec.agentsDir} usr/local/bin usr/bin tmp workspace ${rel spec.home} $(dirname ${loader})
     chmod 1777 tmp ${rel spec.home}

@@ -6,12 +6,25 @@ import type { HostFacts } from '../host/facts.js'
 import { BOUNDARIES } from '../sandbox/plan.js'
 import { EXIT_CODES, WrapixError } from '../errors.js'
 import { printJson, type GlobalOptions } from './output.js'
+import { nixImageProblem, probeNix, type NixFacts } from '../host/nix-builds.js'
 
 interface Check {
   readonly name: string
   readonly ok: boolean
   readonly detail: string
   readonly fix?: string
+}
+
+/** The Nix check: profile images with Nix packages (and mkDevShell shells) need these. */
+export function nixCheck(nix: NixFacts, os: NodeJS.Platform): Check {
+  const problem = nixImageProblem(nix, os)
+  const builder = nix.linuxBuilder === null ? '' : nix.linuxBuilder ? ', Linux builder configured' : ''
+  return {
+    name: 'nix (image builds)',
+    ok: problem === null,
+    detail: problem ? problem.problem : `${nix.nixBuild}${builder}; flakes ${nix.flakes ? 'on' : 'off (nix develop needs: experimental-features = nix-command flakes)'}`,
+    fix: problem?.hint ?? '',
+  }
 }
 
 export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string }> } {
@@ -50,6 +63,7 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
 export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   const host = await probeHostDetails(probeHost())
   const { checks, boundaries } = doctorChecks(host)
+  checks.push(nixCheck(await probeNix(process.env, host.os), host.os))
   const usable = Object.entries(boundaries).find(([, b]) => b.ok)?.[0]
   const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)
   // Nothing usable (no engine, or no boundary at all) is a host problem: exit 4, so scripts can check it.

@@ -61,6 +61,9 @@ export function profileWidenings(profile: Profile): string[] {
   return [
     ...(profile.image ? [`image: ${profile.image}`] : []),
     ...(profile.baseImage ? [`baseImage: ${profile.baseImage}`] : []),
+    // What goes into the image that receives credentials (a Nix dev shell's profile lists its store paths).
+    ...profile.packages.apt.map((name) => `packages.apt: ${name}`),
+    ...profile.packages.nix.map((name) => `packages.nix: ${name}`),
     ...commonWidenings(profile),
     ...Object.entries(profile.resources).map(([key, value]) => `resources.${key}: ${value}`),
   ]

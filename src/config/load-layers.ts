@@ -14,7 +14,12 @@ export function loadLayers(paths: WrapixPaths, workspace: string): ConfigLayers 
 
 /** Project profiles live in the agent-writable workspace: they are used only once approved on the host. */
 export function loadProfileFor(name: string, paths: WrapixPaths, workspace: string, layers: ConfigLayers): ResolvedProfile {
-  const profile = loadProfile(name, { project: projectProfilesDir(workspace), user: paths.userProfilesDir, builtin: BUILTIN_PROFILES_DIR })
+  const profile = loadProfile(name, {
+    project: projectProfilesDir(workspace),
+    user: paths.userProfilesDir,
+    builtin: BUILTIN_PROFILES_DIR,
+    ...(paths.devShellProfile ? { devShell: paths.devShellProfile } : {}),
+  })
   for (const link of profile.chain) {
     if (link.source === 'project' && !isApproved(layers.user?.value, link)) {
       throw new WrapixError('policy', `project profile ${link.file} is not approved`, `review it, then approve it on the host with: wrapix policy approve ${link.file}`)

@@ -8,6 +8,8 @@ export interface WrapixPaths {
   readonly stateDir: string
   readonly cacheDir: string
   readonly runtimeDir: string
+  /** The profile a `wrapix.lib.mkDevShell` shell generated (WRAPIX_DEVSHELL_PROFILE), when run from one. */
+  readonly devShellProfile?: string
 }
 
 export function wrapixPaths(env: NodeJS.ProcessEnv, home: string, uid: number): WrapixPaths {
@@ -23,6 +25,7 @@ export function wrapixPaths(env: NodeJS.ProcessEnv, home: string, uid: number): 
     stateDir: join(stateHome, 'wrapix'),
     cacheDir: join(cacheHome, 'wrapix'),
     runtimeDir: join(runtimeBase, 'wrapix'),
+    ...(env.WRAPIX_DEVSHELL_PROFILE ? { devShellProfile: env.WRAPIX_DEVSHELL_PROFILE } : {}),
   }
 }
 

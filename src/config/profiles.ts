@@ -13,10 +13,15 @@ const NAME = /^[a-z0-9][a-z0-9_-]*$/
 
 export type ProfileSource = 'project' | 'user' | 'builtin'
 
+/** The name a dev shell's generated profile (nix/dev-shell.nix) is known by. */
+export const DEVSHELL_PROFILE = 'devshell'
+
 export interface ProfileDirs {
   readonly project?: string
   readonly user?: string
   readonly builtin: string
+  /** A dev shell's generated profile file: it is the profile DEVSHELL_PROFILE, and counts as a project file. */
+  readonly devShell?: string
 }
 
 export interface ResolvedProfile {
@@ -83,6 +88,12 @@ export function mergeProfiles(parent: Profile, child: Profile): Profile {
 }
 
 function findProfileFile(name: string, dirs: ProfileDirs): { file: string; text: string; source: ProfileSource } | null {
+  if (name === DEVSHELL_PROFILE && dirs.devShell) {
+    // Written from the project's flake (which the agent can edit): it needs the same approval as a project profile.
+    const text = readOptionalFile(dirs.devShell)
+    if (text === null) throw new WrapixError('config', `WRAPIX_DEVSHELL_PROFILE names ${dirs.devShell}, which does not exist`, 'leave the dev shell and enter it again (nix develop), or unset WRAPIX_DEVSHELL_PROFILE')
+    return { file: dirs.devShell, text, source: 'project' }
+  }
   for (const source of ['project', 'user', 'builtin'] as const) {
     const dir = dirs[source]
     if (!dir) continue

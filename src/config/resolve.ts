@@ -1,11 +1,11 @@
-// Resolving settings: flags > WRAPIX_* env > project file > user file > profile > defaults, keeping each value's source.
+// Resolving settings: flags > WRAPIX_* env (a dev shell's WRAPIX_DEVSHELL_PROFILE names the profile) > project file > user file > profile > defaults, keeping each value's source.
 // Pure: files are already loaded, host facts are passed in.
 import { WrapixError } from '../errors.js'
 import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES, type AgentName, type Boundary, type NetworkMode } from '../sandbox/plan.js'
 import { isApproved, staleApprovalNote } from './approval.js'
 import type { CredentialEntry } from '../network/credentials.js'
 import type { LoadedFile } from './load.js'
-import type { ResolvedProfile } from './profiles.js'
+import { DEVSHELL_PROFILE, type ResolvedProfile } from './profiles.js'
 import { ImageRef, type Config } from './schema.js'
 import type { ResolvedSettings, RunFlagValues, Source, Sourced } from './settings.js'
 import { parseCpus, parseMemoryMb, parsePositiveInt } from './values.js'
@@ -48,6 +48,7 @@ export function resolveProfileName(flags: RunFlagValues, env: NodeJS.ProcessEnv,
     [
       [flags.profile, 'flag'],
       [env.WRAPIX_PROFILE || undefined, 'env'],
+      [env.WRAPIX_DEVSHELL_PROFILE ? DEVSHELL_PROFILE : undefined, 'env'],
       [layers.project?.value.profile, 'project', layers.project?.file],
       [layers.user?.value.profile, 'user', layers.user?.file],
     ],

@@ -54,7 +54,15 @@ export const CredentialsSchema = z
 
 export const PackagesSchema = z.strictObject({
   apt: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'must be a Debian package name')).default([]),
-  nix: z.array(z.string().min(1)).default([]),
+  nix: z
+    .array(
+      z.string().regex(
+        /^(?:[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*|\/nix\/store\/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+)$/,
+        'must be a nixpkgs attribute path like python3Packages.pip, or a /nix/store path',
+      ),
+    )
+    .default([])
+    .describe('Nix packages: nixpkgs attribute paths, or store paths (what a wrapix.lib.mkDevShell shell lists)'),
 })
 
 /** Agent versions pinned in a profile; an absent agent is not installed. */

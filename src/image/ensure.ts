@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Profile } from '../config/schema.js'
 import { wrapixPaths, type WrapixPaths } from '../config/paths.js'
 import type { HostFacts } from '../host/facts.js'
+import { linuxBuilderFor, nixImageProblem } from '../host/nix-builds.js'
 import { which } from '../host/which.js'
 import { WrapixError } from '../errors.js'
 import type { ImageArch } from './agent-sources.js'
@@ -37,12 +38,13 @@ export async function ensureImage(profileName: string, profile: Profile, host: I
     return { ref: profile.image, id: (await inspectImageId(profile.image, program)) ?? '', built: false }
   }
   const platform = imagePlatform(profile, host, opts.env ?? process.env)
-  if (profile.packages.nix.length > 0 && !platform.nix) {
-    throw new WrapixError(
-      'host',
-      `profile "${profileName}" lists Nix packages (${profile.packages.nix.join(', ')}) but nix-build is not on PATH`,
-      'install Nix, or list Debian packages under packages.apt instead',
-    )
+  if (profile.packages.nix.length > 0) {
+    // On macOS the image is Linux: nix-build needs the build machine wrapix-builder provides.
+    const facts = { nixBuild: platform.nix ? 'nix-build' : null, flakes: false, linuxBuilder: platform.nix ? linuxBuilderFor(host.os) : null }
+    const problem = nixImageProblem(facts, host.os)
+    if (problem) {
+      throw new WrapixError('host', `profile "${profileName}" lists Nix packages (${profile.packages.nix.join(', ')}) but ${problem.problem}`, problem.hint)
+    }
   }
   const spec = imageSpec(profileName, profile, platform)
   if (!opts.noCache) {

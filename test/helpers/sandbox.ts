@@ -42,3 +42,13 @@ export function useSandboxProject(scope: 'each' | 'all' = 'each'): { readonly pr
   })
   return ctx
 }
+
+/** `env -0` output → a map (values may contain newlines). */
+export function parseEnv(stdout: string): Record<string, string> {
+  const vars: Record<string, string> = {}
+  for (const entry of stdout.split('\0')) {
+    const eq = entry.indexOf('=')
+    if (eq > 0) vars[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  return vars
+}

@@ -17,12 +17,6 @@ const work = mkdtempSync(join(tmpdir(), 'wrapix-nix-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe.skipIf(!nixInstantiate)('nix/image.nix', () => {
-  it('all Nix files parse', async () => {
-    for (const file of ['flake.nix', 'nix/image.nix', 'nix/build-image.nix', 'nix/nixpkgs.nix', 'nix/package.nix']) {
-      await execa('nix-instantiate', ['--parse', join(REPO_ROOT, file)])
-    }
-  })
-
   it('builds the image from the spec wrapix writes: packages, agents, launchers, labels', async () => {
     const tarball = join(work, 'agent.tgz')
     writeFileSync(tarball, 'verified bytes')
@@ -43,6 +37,25 @@ describe.skipIf(!nixInstantiate)('nix/image.nix', () => {
     expect(image.extraCommands).toContain('lib64/ld-linux-x86-64.so.2')
     expect(image.config.Labels).toEqual(spec.labels)
     expect(image.config.Env).toContain('HOME=/home/wrapix')
+  })
+
+  it("puts a dev shell's package in the image by its store path, next to attribute paths", async () => {
+    // A real store path (nix-store --add), as a mkDevShell profile lists it; builtins.storePath needs it to exist.
+    const pkgDir = join(work, 'rg-stand-in')
+    writeFileSync(pkgDir, '#!/bin/sh\n')
+    const added = await execa('nix-store', ['--add', pkgDir], { reject: false })
+    const storePath = added.stdout.trim()
+    expect(storePath, added.stderr).toMatch(/^\/nix\/store\/[0-9a-z]{32}-rg-stand-in$/)
+    const profile = ProfileSchema.parse({ packages: { nix: [storePath, 'ripgrep'] } })
+    const spec = imageSpec('shell', profile, { arch: 'x64', localBaseImage: false, nix: true })
+    expect(spec.nixPackages).toEqual([storePath, 'ripgrep'])
+    const specFile = join(work, 'shell-spec.json')
+    writeFileSync(specFile, JSON.stringify(nixImageInput(spec, new Map(), undefined)))
+    const q = JSON.stringify
+    const expr = `(import ${q(join(nixDir(), 'image.nix'))} { pkgs = import ${q(join(REPO_ROOT, 'test/fixtures/nix/stub-pkgs.nix'))} { }; spec = builtins.fromJSON (builtins.readFile ${q(specFile)}); }).contents`
+    const { stdout } = await execa('nix-instantiate', ['--eval', '--strict', '--json', '--expr', expr])
+    expect(JSON.parse(stdout)).toEqual(expect.arrayContaining([storePath, 'ripgrep']))
+    await execa('nix-store', ['--delete', storePath], { reject: false })
   })
 
   it('reads the nixpkgs pin from flake.lock', async () => {

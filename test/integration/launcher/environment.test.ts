@@ -6,19 +6,9 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isolatedHome, tempProject, type IsolatedHome, type TempProject } from '../../helpers/cli.js'
 import { removeContainersByLabel, requirePodman } from '../../helpers/podman.js'
-import { RUNNABLE_BOUNDARIES, runInSandbox } from '../../helpers/sandbox.js'
+import { parseEnv, RUNNABLE_BOUNDARIES, runInSandbox } from '../../helpers/sandbox.js'
 
 const podman = await requirePodman()
-
-/** `env -0` output → a map (values may contain newlines). */
-function parseEnv(stdout: string): Record<string, string> {
-  const vars: Record<string, string> = {}
-  for (const entry of stdout.split('\0')) {
-    const eq = entry.indexOf('=')
-    if (eq > 0) vars[entry.slice(0, eq)] = entry.slice(eq + 1)
-  }
-  return vars
-}
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('sandbox environment (%s boundary)', (boundary) => {
   let project: TempProject
