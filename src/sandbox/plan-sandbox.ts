@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { proxyEnv } from '../runtime/podman-network.js'
+import { PROXY_SOCKET_DIR, proxyEnv, usesProxy } from '../runtime/podman-network.js'
 import { chooseBoundary } from './boundary.js'
 import { entrypointScript } from './entrypoint.js'
 import { planEnv, type GitIdentity } from './env.js'
@@ -55,20 +55,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   }
   const workspace = planWorkspace(input)
   const networkMode = settings.networkMode.value
-  if (networkMode !== 'none' && backend === 'podman' && host.user.uid !== 0) {
-    // The session's network namespace (loopback + forwarder, or the filtered bridge) is created with `ip netns`.
-    throw new WrapixError(
-      'host',
-      `network mode "${networkMode}" needs root to create the session's network namespace (rootless podman is not supported for it yet)`,
-      'run wrapix as root (sudo), or run without network: --network none',
-    )
-  }
-  if (networkMode !== 'none' && backend === 'podman') {
-    const missing = [...(host.tools.ip ? [] : ['ip (package iproute2)']), ...(networkMode === 'limit' && !host.tools.socat ? ['socat (package socat)'] : [])]
-    if (missing.length > 0) {
-      throw new WrapixError('host', `network mode "${networkMode}" needs ${missing.join(' and ')}`, `install it: sudo apt install ${missing.map((m) => /package (\S+)\)/.exec(m)?.[1]).join(' ')}, or use --network none`)
-    }
-  }
+  // The proxy's socket directory, mounted read-only: the in-sandbox relay's only way out (limit and open).
+  const socketDir = usesProxy(networkMode) ? join(input.runtimeDir, input.sessionId, 'net') : null
   const agent = agentFor(settings.agent.value)
   const parts = agent.parts({
     boundary,
@@ -91,7 +79,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
 
   const filesDir = join(input.runtimeDir, input.sessionId, 'files')
   const files: PlannedFile[] = checkFiles([
-    { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
+    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null }), mode: 0o755 },
     ...parts.files,
     ...(input.extras?.files ?? []),
   ])
@@ -104,6 +92,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...gitProtection(workspace, input.pathFacts),
     ...userBinds,
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
+    ...(socketDir ? [{ kind: 'bind' as const, source: socketDir, dest: PROXY_SOCKET_DIR, readOnly: true }] : []),
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
     { kind: 'tmpfs', dest: user.home },
     ...input.profile.profile.writableDirs.map((dest) => ({ kind: 'tmpfs' as const, dest })),
@@ -126,12 +115,12 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     mounts,
     files,
     filesDir,
-    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir],
+    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir, ...(socketDir ? [socketDir] : [])],
     env,
     secretNames,
-    limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
+    limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value, enforced: limitsEnforced(host) },
     user,
-    network: { mode: networkMode },
+    network: { mode: networkMode, socketDir },
     tty: input.tty,
     command: ['/bin/sh', ENTRYPOINT, ...command],
     mode: input.command ? 'command' : input.shell ? 'shell' : 'agent',
@@ -144,6 +133,9 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     },
   }
 }
+
+/** Rootless podman gets cgroup limits only where the host delegates a cgroup v2 subtree to the user. */
+export const limitsEnforced = (host: HostFacts): boolean => host.user.uid === 0 || host.cgroup === 'v2'
 
 function planWorkspace(input: PlanInput): string {
   const fact = input.pathFacts[input.workspace.path]

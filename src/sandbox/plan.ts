@@ -47,6 +47,8 @@ export interface PlannedFile {
 
 export interface PlannedNetwork {
   readonly mode: NetworkMode
+  /** Host directory for the proxy's socket, mounted read-only at PROXY_SOCKET_DIR; null in none mode. */
+  readonly socketDir: string | null
 }
 
 export type Backend = 'podman' | 'apple-container'
@@ -71,7 +73,8 @@ export interface SandboxPlan {
   readonly env: Readonly<Record<string, string>>
   /** Variables whose values come from wrapix's process environment at launch; never in argv. */
   readonly secretNames: readonly string[]
-  readonly limits: { readonly cpus: number; readonly memoryMb: number; readonly pids: number }
+  /** enforced: false when the host cannot delegate cgroups to rootless podman (cgroup v1); the launcher says so. */
+  readonly limits: { readonly cpus: number; readonly memoryMb: number; readonly pids: number; readonly enforced: boolean }
   readonly user: PlannedUser
   readonly network: PlannedNetwork
   readonly tty: boolean

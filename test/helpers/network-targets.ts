@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto'
 import { execa } from 'execa'
 import type { Boundary } from '../../src/sandbox/plan.js'
 import type { SessionNetwork } from '../../src/network/session-network.js'
+import { PROXY_SOCKET_DIR, podmanNetworkArgs } from '../../src/runtime/podman-network.js'
+import { proxyRelayLines } from '../../src/sandbox/entrypoint.js'
 
 export const TEST_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
 
@@ -49,18 +51,27 @@ export async function startTargets(address = '127.0.0.2'): Promise<Targets> {
 
 export const RUNTIME: Record<Boundary, string> = { microvm: 'krun', gvisor: 'runsc', container: 'crun' }
 
-/** `podman run` argv for a sandbox on this network, hardened as wrapix runs it. */
-export function sandboxArgv(net: SessionNetwork, boundary: Boundary, extra: string[], command: string[]): string[] {
+/** A session network and the host directory of its proxy socket (null: no proxy, none mode). */
+export type SandboxNet = SessionNetwork & { readonly socketDir: string | null }
+
+/**
+ * `podman run` argv for a sandbox on this network, hardened as wrapix runs it: wrapix's network options,
+ * the proxy socket's directory and the relay that the session entrypoint starts before the command.
+ */
+export function sandboxArgv(net: SandboxNet, boundary: Boundary, extra: string[], command: string[]): string[] {
+  const args = podmanNetworkArgs(net.socketDir ? 'limit' : 'none', boundary)
+  const relay = net.socketDir ? ['sh', '-c', [...proxyRelayLines(), 'exec "$@"'].join('\n'), 'sh'] : []
   return [
-    ...net.podmanArgs.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
+    ...args.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges',
-    ...net.podmanArgs.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-    ...extra, TEST_IMAGE, ...command,
+    ...args.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...(net.socketDir ? ['--mount', `type=bind,source=${net.socketDir},destination=${PROXY_SOCKET_DIR},ro=true`] : []),
+    ...extra, TEST_IMAGE, ...relay, ...command,
   ]
 }
 
 /** Runs a shell script in the sandbox; returns its stdout lines as KEY=VALUE pairs. */
-export async function runScript(net: SessionNetwork, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
+export async function runScript(net: SandboxNet, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
   const r = await execa('podman', sandboxArgv(net, boundary, extra, ['sh', '-c', script]), { reject: false, timeout: 90_000 })
   const out: Record<string, string> = {}
   for (const line of r.stdout.split('\n')) {
