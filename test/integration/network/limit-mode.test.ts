@@ -99,10 +99,10 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
     try {
       out = await runScript(net, boundary, [
         'echo "links=$(ip -o link | wc -l)"',
-        // gVisor lists the loopback's local/broadcast entries here too; anything else would be a way out.
-        `echo "routes4=$(ip -4 route | grep -cvE '^(local|broadcast) ')"`,
+        // gVisor lists the loopback's own routes here (local/broadcast, 127.0.0.0/8 dev lo); anything else would be a way out.
+        `echo "routes4=$(ip -4 route | grep -cvE '^(local|broadcast) |dev lo( |$)')"`,
         // Only with no route out (checked above, and again here) may a packet be aimed at TEST-NET-1.
-        `[ -z "$(ip -4 route | grep -vE '^(local|broadcast) ')" ] && python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))' 2>/dev/null; echo "udp=$?"`,
+        `[ -z "$(ip -4 route | grep -vE '^(local|broadcast) |dev lo( |$)')" ] && python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))' 2>/dev/null; echo "udp=$?"`,
         `echo "direct=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 5 http://${targets.address}:${targets.httpPort}/)"`,
         `echo "dns=$(getent hosts api.test >/dev/null 2>&1; echo $?)"`,
         'ip link set lo down 2>/dev/null; echo "linkdown=$?"',
