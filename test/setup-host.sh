@@ -158,10 +158,14 @@ step_test_user() {
   runtime_dir=/run/user/$uid
   install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" /run/user "$runtime_dir" 2>/dev/null || install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$runtime_dir"
   chmod 0755 /run/user
+  # Explicit paths: the tests run wrapix with a throwaway HOME and point CONTAINERS_STORAGE_CONF here, so
+  # every run shares the user's one image store.
   conf=$home/.config/containers/storage.conf
-  if [[ ! -f $conf ]]; then
+  local want_conf
+  want_conf=$(printf '[storage]\ndriver = "overlay"\ngraphroot = "%s"\nrunroot = "%s"\n' "$home/.local/share/containers/storage" "$runtime_dir/containers")
+  if [[ ! -f $conf || $(<"$conf") != "$want_conf" ]]; then
     runuser -u "$TEST_USER" -- mkdir -p "$(dirname "$conf")"
-    printf '[storage]\ndriver = "overlay"\n' | runuser -u "$TEST_USER" -- tee "$conf" >/dev/null
+    printf '%s\n' "$want_conf" | runuser -u "$TEST_USER" -- tee "$conf" >/dev/null
   fi
   local as_user=(runuser -u "$TEST_USER" -- env HOME="$home" XDG_RUNTIME_DIR="$runtime_dir" PATH=/usr/local/bin:/usr/bin:/bin)
   local want have

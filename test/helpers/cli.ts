@@ -1,7 +1,7 @@
 // Test helpers that run the BUILT CLI (bin/wrapix.js → dist/) as a user would: its own HOME and XDG dirs
 // in a temp dir, an environment that holds only what the test passes, and temp project folders.
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,6 +63,9 @@ export async function isolatedHome(user: TestUser | null = null): Promise<Isolat
   let bin = WRAPIX_BIN
   if (user) {
     env.XDG_RUNTIME_DIR = user.runtimeDir
+    // podman reads its storage.conf from XDG_CONFIG_HOME: the user's (explicit graphroot) shares its image store.
+    await mkdir(join(env.XDG_CONFIG_HOME!, 'containers'), { recursive: true })
+    await copyFile(user.storageConf, join(env.XDG_CONFIG_HOME!, 'containers', 'storage.conf'))
     await giveTo(root, user)
     userLauncher ??= launcherReadableBy(REPO_ROOT, WRAPIX_BIN, user)
     bin = (await userLauncher).bin

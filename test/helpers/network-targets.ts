@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -35,6 +35,9 @@ export async function startTargets(address = '127.0.0.2'): Promise<Targets> {
   await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
     '-subj', '/CN=api.test', '-addext', 'subjectAltName=DNS:api.test,DNS:*.wild.test,DNS:wild.test,DNS:proj.test,DNS:s0.test,DNS:s1.test,DNS:s2.test,DNS:s3.test,DNS:s4.test',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+  // The certificate is public: a normal test user's sandbox mounts it too (the key stays 0600).
+  await chmod(dir, 0o755)
+  await chmod(join(dir, 'cert.pem'), 0o644)
   const answer = (scheme: string) => (req: { headers: { host?: string } }, res: { end(s: string): void }) => res.end(`${scheme}-ok ${req.headers.host ?? ''}\n`)
   const tls = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, answer('tls'))
   const http = createHttpServer(answer('http'))

@@ -12,6 +12,8 @@ export interface TestUser {
   readonly name: string
   readonly uid: number
   readonly gid: number
+  /** The user's storage.conf (explicit graphroot): runs with a throwaway HOME share the user's image store. */
+  readonly storageConf: string
   /** /run/user/UID: rootless podman keeps its runtime state there (no systemd/logind on the test host). */
   readonly runtimeDir: string
 }
@@ -32,7 +34,10 @@ export function normalTestUser(): TestUser | null {
   const name = process.env.WRAPIX_TEST_USER ?? 'wrapix-test'
   const uid = lookup('-u', name)
   const gid = lookup('-g', name)
-  cached = process.getuid?.() === 0 && uid !== null && gid !== null && uid !== 0 ? { name, uid, gid, runtimeDir: `/run/user/${uid}` } : null
+  const home = uid === null ? '' : execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).split(':')[5] ?? ''
+  cached = process.getuid?.() === 0 && uid !== null && gid !== null && uid !== 0
+    ? { name, uid, gid, runtimeDir: `/run/user/${uid}`, storageConf: join(home, '.config', 'containers', 'storage.conf') }
+    : null
   return cached
 }
 
