@@ -47,7 +47,7 @@ const GVISOR_MIN_PIDS = 256
 
 export function planSandbox(input: PlanInput): SandboxPlan {
   const { settings, host } = input
-  const { backend, boundary, runtime } = chooseBoundary(settings.boundary, host)
+  const { backend, boundary, runtime, note } = chooseBoundary(settings.boundary, host, settings.minimumBoundary)
   const user = planUser(host)
   if (boundary === 'gvisor' && settings.pidsLimit.value < GVISOR_MIN_PIDS) {
     // gVisor's own sentry and gofer threads count toward the cgroup's pids limit; below this it dies silently.
@@ -106,6 +106,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     backend,
     containerName: `wrapix-${input.sessionId}`,
     boundary,
+    boundaryNote: note ?? null,
     runtime,
     image: input.image,
     profile: input.profile.name,

@@ -1,8 +1,12 @@
 // SandboxPlan: the plain, readonly data the pure planner produces and every backend consumes.
 // It round-trips through JSON and never holds a secret value (only secret *names*).
 
+/** Strongest first. */
 export const BOUNDARIES = ['microvm', 'gvisor', 'container'] as const
 export type Boundary = (typeof BOUNDARIES)[number]
+/** What a user may ask for: a boundary, or `auto` (the strongest this host supports). */
+export const BOUNDARY_SETTINGS = ['auto', ...BOUNDARIES] as const
+export type BoundarySetting = (typeof BOUNDARY_SETTINGS)[number]
 
 export const NETWORK_MODES = ['limit', 'open', 'none'] as const
 export type NetworkMode = (typeof NETWORK_MODES)[number]
@@ -58,6 +62,8 @@ export interface SandboxPlan {
   readonly backend: Backend
   readonly containerName: string
   readonly boundary: Boundary
+  /** Why this boundary: the one line announced at start when `auto` chose it; null when it was asked for. */
+  readonly boundaryNote: string | null
   readonly runtime: 'krun' | 'runsc' | 'crun'
   readonly image: string
   readonly profile: string

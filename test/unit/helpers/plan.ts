@@ -14,6 +14,7 @@ export function aPlan(overrides: Partial<SandboxPlan> = {}): SandboxPlan {
     backend: 'podman',
     containerName: 'wrapix-a1b2c3d4e5f6',
     boundary: 'container',
+    boundaryNote: null,
     runtime: 'crun',
     image: 'localhost/wrapix-base:bookworm',
     profile: 'base',
