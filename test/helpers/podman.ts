@@ -1,7 +1,10 @@
 // Test helpers for real podman: is it usable here, the local base image, unique names, and finding and
 // removing the containers a test started (by label). Never used by unit tests.
 import { randomBytes } from 'node:crypto'
-import { dirname } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { wrapixPaths } from '../../src/config/paths.js'
+import type { IsolatedHome } from './cli.js'
 import { execa } from 'execa'
 import { asUserArgv, type TestUser } from './test-user.js'
 
@@ -115,3 +118,17 @@ export async function waitForNoContainers(filter: string | Readonly<Record<strin
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? ''
 }
+
+/** Host processes whose command line mentions the session (podman and conmon name its container). */
+export async function processesOf(sessionId: string): Promise<string[]> {
+  const found: string[] = []
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (cmdline.includes(sessionId) && Number(pid) !== process.pid) found.push(cmdline.replaceAll('\0', ' '))
+  }
+  return found
+}
+
+/** A session's private host directory (it holds the proxy socket): XDG_RUNTIME_DIR/wrapix/ID of the home's user. */
+export const sessionRuntimeDir = (home: IsolatedHome, sessionId: string): string =>
+  join(wrapixPaths(home.env, home.root, home.user?.uid ?? process.getuid?.() ?? 0).runtimeDir, sessionId)

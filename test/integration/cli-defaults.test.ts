@@ -3,12 +3,13 @@
 // allowlisted local TLS server, a denied host is refused and shown at the end, files made in /workspace belong
 // to the user, and `open` mode takes the same proxy path with any public host but still no private addresses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../../src/network/audit-log.js'
-import { runWrapix } from '../helpers/cli.js'
+import { runWrapix, spawnWrapix } from '../helpers/cli.js'
 import { startTargets, type Targets } from '../helpers/network-targets.js'
-import { BASE_IMAGE, requirePodman } from '../helpers/podman.js'
+import { BASE_IMAGE, podmanPs, processesOf, requirePodman, sessionRuntimeDir, waitForNoContainers } from '../helpers/podman.js'
 import { useSandboxProject } from '../helpers/sandbox.js'
 import { RUN_AS, runAsLabel } from '../helpers/test-user.js'
 
@@ -87,5 +88,37 @@ describe.skipIf(!podman).each(RUN_AS.map((user) => ({ user, who: runAsLabel(user
     expect(pairs(result.stdout)).toMatchObject({ anyname: '200/200', metadata: '000/403', private: '000/403', loopback: '000/403', direct: '000' })
     const audit = await auditOf(sandbox.project.dir)
     expect(audit.map((e) => [e.host, e.decision])).toEqual([['api.test', 'allow'], ['meta.test', 'deny'], ['private.test', 'deny'], ['127.0.0.3', 'deny']])
+  })
+})
+
+describe.skipIf(!podman).each(RUN_AS.map((user) => ({ user, who: runAsLabel(user) })))('cleanup after a signal, $who', ({ user }) => {
+  const sandbox = useSandboxProject('each', user)
+
+  async function runningSession(): Promise<string> {
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const running = (await podmanPs({ 'wrapix.workspace': sandbox.project.dir }, user)).find((c) => c.state === 'running')
+      if (running) return running.labels['wrapix.session']!
+      if (Date.now() > deadline) throw new Error(`no running sandbox for ${sandbox.project.dir}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)('%s: no container, proxy socket, session directory or process of the session is left', async (signal) => {
+    const args = ['run', '.', '--boundary', 'gvisor', '--image', BASE_IMAGE, '--no-input', '--', 'sleep', '300']
+    const wrapix = spawnWrapix(args, { home: sandbox.home, cwd: sandbox.project.dir, timeoutMs: 90_000 })
+    const sessionId = await runningSession()
+    const dir = sessionRuntimeDir(sandbox.home, sessionId)
+    expect(existsSync(join(dir, 'net', 'proxy.sock'))).toBe(true)
+    wrapix.kill(signal)
+    await wrapix
+    expect(await waitForNoContainers({ 'wrapix.workspace': sandbox.project.dir }, 30_000, user)).toEqual([])
+    if (signal === 'SIGKILL') {
+      // Nobody could tidy up: the next start does.
+      const next = await runWrapix(['run', '.', '--boundary', 'container', '--image', BASE_IMAGE, '--no-input', '--network', 'none', '--', 'true'], { home: sandbox.home, cwd: sandbox.project.dir, timeoutMs: 90_000 })
+      expect(next.exitCode, next.stderr).toBe(0)
+    }
+    expect(existsSync(dir)).toBe(false)
+    expect(await processesOf(sessionId)).toEqual([])
   })
 })

@@ -7,9 +7,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import type { SessionRecord } from '../../src/session/record-schema.js'
-import { wrapixPaths } from '../../src/config/paths.js'
 import { isolatedHome, runWrapix, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../helpers/cli.js'
-import { BASE_IMAGE, podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers } from '../helpers/podman.js'
+import { BASE_IMAGE, processesOf, sessionRuntimeDir, podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers } from '../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, type RunnableBoundary } from '../helpers/sandbox.js'
 import { availableGit, expectDiffStat, gitIn, readRecordFile } from '../helpers/session-record.js'
 
@@ -68,18 +67,7 @@ async function runningSession(timeoutMs = 60_000): Promise<string> {
   }
 }
 
-/** The session's private host directory, which holds its proxy socket (XDG_RUNTIME_DIR/wrapix/ID). */
-const sessionDir = (sessionId: string): string => join(wrapixPaths(home.env, home.root, process.getuid?.() ?? 0).runtimeDir, sessionId)
-
-/** Host processes whose command line mentions the session (podman and conmon name its container). */
-async function processesOf(sessionId: string): Promise<string[]> {
-  const found: string[] = []
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (cmdline.includes(sessionId) && Number(pid) !== process.pid) found.push(cmdline.replaceAll('\0', ' '))
-  }
-  return found
-}
+const sessionDir = (sessionId: string): string => sessionRuntimeDir(home, sessionId)
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the CLI (%s boundary)', (boundary) => {
   it('records exit code, mode, boundary, masked argv, policy digest, network counts and the git diff stat', async () => {
