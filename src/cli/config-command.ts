@@ -27,7 +27,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     ['profile', s.profile],
     ['agent', s.agent],
     ['boundary', { ...s.boundary, value: boundaryShown(s.boundary, s.minimumBoundary, host) }],
-    ['minimumBoundary', s.minimumBoundary],
+    ['minimumBoundary', { ...s.minimumBoundary, value: s.minimumBoundary.value ?? 'none' }],
     ['image', s.image],
     ['network.mode', s.networkMode],
     ['resources.cpus', s.cpus],

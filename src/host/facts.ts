@@ -25,5 +25,5 @@ export interface HostFacts {
   readonly cgroup: 'v1' | 'v2' | 'hybrid' | 'unknown'
   /** Subordinate ids of the invoking user: rootless podman needs them for its user namespace. */
   readonly subIds: { readonly uid: SubIdRange | null; readonly gid: SubIdRange | null }
-  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null }
+  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null; readonly newuidmap?: string | null }
 }

@@ -29,7 +29,7 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
     appleContainer: platform() === 'darwin' ? which('container', path) : null,
     cgroup: probeCgroup(),
     subIds: { uid: readSubIds('/etc/subuid', info.username, uid), gid: readSubIds('/etc/subgid', info.username, uid) },
-    tools: { socat: which('socat', path), ip: which('ip', path, ['/usr/sbin', '/sbin']), setpriv: which('setpriv', path, ['/usr/bin', '/bin']) },
+    tools: { socat: which('socat', path), ip: which('ip', path, ['/usr/sbin', '/sbin']), setpriv: which('setpriv', path, ['/usr/bin', '/bin']), newuidmap: which('newuidmap', path, ['/usr/bin', '/bin']) },
   }
 }
 
