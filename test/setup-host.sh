@@ -8,9 +8,12 @@ BASE_IMAGE=${WRAPIX_TEST_BASE_IMAGE:-localhost/wrapix-base:bookworm}
 CACHE_DIR=/var/cache/wrapix-test
 DEBIAN_MIRROR=${WRAPIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 CONF_DROPIN=/etc/containers/containers.conf.d/50-wrapix-test-host.conf
-BASE_RECIPE=v2 # bump when build_base_image changes what goes into the rootfs
+BASE_RECIPE=v3 # bump when build_base_image changes what goes into the rootfs
 # Tools the tests need inside sandboxes; everything else stays out to keep the image small.
-BASE_INCLUDE=ca-certificates,curl,git,openssh-client,iproute2,procps,python3-minimal
+# socat: the in-sandbox relay to the network proxy (limit and open network modes).
+BASE_INCLUDE=ca-certificates,curl,git,openssh-client,iproute2,procps,python3-minimal,socat
+# The normal user the integration suite also runs wrapix as (rootless podman).
+TEST_USER=${WRAPIX_TEST_USER:-wrapix-test}
 PACKAGES=(podman crun conmon golang-github-containers-common netavark aardvark-dns iptables nftables uidmap
   slirp4netns passt fuse-overlayfs catatonit socat debootstrap tmux ca-certificates runsc openssh-server
   openssh-client iproute2 git nix-bin)
@@ -101,10 +104,12 @@ step_runsc() {
 
 # Builds $BASE_IMAGE with debootstrap (no registry needed). Kept in one function so it can later call
 # `wrapix image base` instead, which produces the same tag.
+base_key() { printf '%s %s %s' "$BASE_RECIPE" "$BASE_INCLUDE" "$DEBIAN_MIRROR" | sha256sum | cut -c1-12; }
+
 build_base_image() {
   local key tarball root
   # The key names everything that changes the rootfs, so a changed recipe never reuses a stale tarball.
-  key=$(printf '%s %s %s' "$BASE_RECIPE" "$BASE_INCLUDE" "$DEBIAN_MIRROR" | sha256sum | cut -c1-12)
+  key=$(base_key)
   tarball=$CACHE_DIR/bookworm-minbase-$key.tar
   mkdir -p "$CACHE_DIR"
   if [[ ! -s $tarball ]]; then
@@ -125,15 +130,53 @@ build_base_image() {
     tar -C "$root" --numeric-owner -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$root"
   fi
-  podman import --quiet --change 'CMD ["/bin/bash"]' "$tarball" "$BASE_IMAGE" >/dev/null
+  podman import --quiet --change 'CMD ["/bin/bash"]' --change "LABEL wrapix.base-recipe=$key" "$tarball" "$BASE_IMAGE" >/dev/null
 }
 
 step_base_image() {
   STEP=base-image
-  if podman image exists "$BASE_IMAGE"; then say "$BASE_IMAGE present"; return; fi
+  # The label names the recipe: an image from an older recipe (e.g. without socat) is rebuilt.
+  if [[ $(podman image inspect --format '{{index .Labels "wrapix.base-recipe"}}' "$BASE_IMAGE" 2>/dev/null) == "$(base_key)" ]]; then
+    say "$BASE_IMAGE present"; return
+  fi
   local start=$SECONDS
   build_base_image
   say "built $BASE_IMAGE in $((SECONDS - start)) s ($(podman image inspect --format '{{.Size}}' "$BASE_IMAGE") bytes)"
+}
+
+# A normal user with subordinate ids and what rootless podman needs here: a runtime dir (no systemd, so no
+# logind to make /run/user/UID), the overlay storage driver (podman 4.3 falls back to the slow vfs driver
+# without it) and the base image in the user's own image store.
+step_test_user() {
+  STEP=test-user
+  local uid home runtime_dir conf
+  id -u "$TEST_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$TEST_USER"
+  uid=$(id -u "$TEST_USER"); home=$(getent passwd "$TEST_USER" | cut -d: -f6)
+  for file in /etc/subuid /etc/subgid; do
+    grep -q "^$TEST_USER:" "$file" || usermod --add-subuids 300000-365535 --add-subgids 300000-365535 "$TEST_USER"
+  done
+  runtime_dir=/run/user/$uid
+  install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" /run/user "$runtime_dir" 2>/dev/null || install -d -m 0700 -o "$TEST_USER" -g "$TEST_USER" "$runtime_dir"
+  chmod 0755 /run/user
+  # Explicit paths: the tests run wrapix with a throwaway HOME and point CONTAINERS_STORAGE_CONF here, so
+  # every run shares the user's one image store.
+  conf=$home/.config/containers/storage.conf
+  local want_conf
+  want_conf=$(printf '[storage]\ndriver = "overlay"\ngraphroot = "%s"\nrunroot = "%s"\n' "$home/.local/share/containers/storage" "$runtime_dir/containers")
+  if [[ ! -f $conf || $(<"$conf") != "$want_conf" ]]; then
+    runuser -u "$TEST_USER" -- mkdir -p "$(dirname "$conf")"
+    printf '%s\n' "$want_conf" | runuser -u "$TEST_USER" -- tee "$conf" >/dev/null
+  fi
+  local as_user=(runuser -u "$TEST_USER" -- env HOME="$home" XDG_RUNTIME_DIR="$runtime_dir" PATH=/usr/local/bin:/usr/bin:/bin)
+  local want have
+  want=$(podman image inspect --format '{{.Id}}' "$BASE_IMAGE")
+  have=$(cd / && "${as_user[@]}" podman image inspect --format '{{.Id}}' "$BASE_IMAGE" 2>/dev/null || true)
+  if [[ $want != "$have" ]]; then
+    podman save "$BASE_IMAGE" | (cd / && "${as_user[@]}" podman load --quiet >/dev/null 2>&1) || fail "load $BASE_IMAGE for $TEST_USER"
+    say "$TEST_USER (uid $uid): loaded $BASE_IMAGE"
+  else
+    say "$TEST_USER (uid $uid) ready"
+  fi
 }
 
 # Proves the fixes hold: one trivial container under crun and one under gVisor.
@@ -179,6 +222,7 @@ step_cgroups
 step_subids
 step_runsc
 step_base_image
+step_test_user
 step_smoke
 step_claude_code
 STEP=done

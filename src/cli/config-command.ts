@@ -6,7 +6,9 @@ import { z } from 'zod'
 import { wrapixPaths } from '../config/paths.js'
 import { resolveProfileName, resolveSettings } from '../config/resolve.js'
 import { ConfigSchema } from '../config/schema.js'
-import { emptyFlags, type Sourced } from '../config/settings.js'
+import { emptyFlags, type ResolvedSettings, type Sourced } from '../config/settings.js'
+import type { HostFacts } from '../host/facts.js'
+import { chooseBoundary } from '../sandbox/boundary.js'
 import { probeHost } from '../host/probe.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
@@ -29,7 +31,8 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const rows: [string, Sourced<unknown>][] = [
     ['profile', s.profile],
     ['agent', s.agent],
-    ['boundary', s.boundary],
+    ['boundary', { ...s.boundary, value: boundaryShown(s.boundary, s.minimumBoundary, host) }],
+    ['minimumBoundary', { ...s.minimumBoundary, value: s.minimumBoundary.value ?? 'none' }],
     ['image', s.image],
     ['network.mode', s.networkMode],
     ['resources.cpus', s.cpus],
@@ -80,6 +83,17 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   process.stdout.write(chalk.dim(`\nuser config: ${files.user}${layers.user ? '' : ' (none)'}\nproject config: ${files.project}${layers.project ? '' : ' (none)'}\n`))
   for (const warning of warnings) warn(warning, opts.globals)
   return 0
+}
+
+/** `auto` shows what it resolves to on this host, and why (or why nothing runs). */
+function boundaryShown(setting: ResolvedSettings['boundary'], minimum: ResolvedSettings['minimumBoundary'], host: HostFacts): string {
+  if (setting.value !== 'auto') return setting.value
+  try {
+    const choice = chooseBoundary(setting, host, minimum)
+    return `auto → ${choice.note?.replace(/^boundary /, '') ?? choice.boundary}`
+  } catch (err) {
+    return `auto → none (${(err as Error).message})`
+  }
 }
 
 function explain(globals: GlobalOptions): number {

@@ -27,7 +27,24 @@ export function nixCheck(nix: NixFacts, os: NodeJS.Platform): Check {
   }
 }
 
-export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string }> } {
+/** What a normal user needs for rootless podman, per boundary and for limits, with the fix. */
+function rootlessChecks(host: HostFacts): Check[] {
+  const delegated = host.cgroup === 'v2'
+  return [
+    { name: 'newuidmap/newgidmap (rootless podman)', ok: Boolean(host.tools.newuidmap), detail: host.tools.newuidmap ?? 'not installed', fix: 'sudo apt install uidmap' },
+    {
+      name: 'resource limits (rootless)',
+      ok: delegated,
+      detail: delegated ? 'cgroup v2: enforced where systemd delegates the controllers to you' : `cgroup ${host.cgroup}: memory, pids and cpu limits cannot be delegated to a normal user and are not enforced`,
+      fix: 'boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) and delegate cpu, memory and pids to your user, or run wrapix as root',
+    },
+    ...(host.runtimes.runsc
+      ? [{ name: 'runsc rootless (gvisor)', ok: true, detail: delegated ? 'runs under rootless podman' : 'runs under rootless podman without cgroups (runsc --ignore-cgroups)' }]
+      : []),
+  ]
+}
+
+export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> } {
   const linux = host.os === 'linux'
   const checks: Check[] = linux
     ? [
@@ -37,8 +54,7 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
         { name: 'runsc (gvisor)', ok: Boolean(host.runtimes.runsc), detail: host.runtimes.runsc ?? 'not installed', fix: 'sudo apt install runsc' },
         { name: 'crun (container)', ok: Boolean(host.runtimes.crun), detail: host.runtimes.crun ?? 'not installed', fix: 'sudo apt install crun' },
         { name: 'cgroups', ok: host.cgroup !== 'unknown', detail: host.cgroup, fix: 'mount cgroup v2 at /sys/fs/cgroup' },
-        { name: 'socat (network proxy bridge)', ok: Boolean(host.tools.socat), detail: host.tools.socat ?? 'not installed', fix: 'sudo apt install socat' },
-        { name: 'ip (network namespaces)', ok: Boolean(host.tools.ip), detail: host.tools.ip ?? 'not installed', fix: 'sudo apt install iproute2' },
+        ...(host.user.uid === 0 ? [] : rootlessChecks(host)),
         {
           name: 'subordinate ids (rootless podman)',
           ok: host.user.uid === 0 || Boolean(host.subIds.uid && host.subIds.gid),
@@ -47,7 +63,14 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
         },
       ]
     : [{ name: 'Apple container', ok: Boolean(host.appleContainer), detail: host.appleContainer ?? 'not installed', fix: 'install it from github.com/apple/container (macOS 26+)' }]
-  const boundaries: Record<string, { ok: boolean; problem?: string; hint?: string }> = {}
+  const boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> = {}
+  try {
+    const auto = chooseBoundary({ value: 'auto', source: 'default' }, host)
+    boundaries.auto = { ok: true, note: auto.note?.replace(/^boundary /, '') ?? auto.boundary }
+  } catch (err) {
+    if (!(err instanceof WrapixError)) throw err
+    boundaries.auto = { ok: false, problem: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+  }
   for (const boundary of BOUNDARIES) {
     try {
       chooseBoundary({ value: boundary, source: 'flag' }, host)
@@ -64,10 +87,9 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   const host = await probeHostDetails(probeHost())
   const { checks, boundaries } = doctorChecks(host)
   checks.push(nixCheck(await probeNix(process.env, host.os), host.os))
-  const usable = Object.entries(boundaries).find(([, b]) => b.ok)?.[0]
-  const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)
+    const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)
   // Nothing usable (no engine, or no boundary at all) is a host problem: exit 4, so scripts can check it.
-  const ok = engine && usable !== undefined
+  const ok = engine && boundaries.auto?.ok === true
   const exitCode = ok ? 0 : EXIT_CODES.host
   if (globals.json) {
     printJson({ ok, host, checks, boundaries })
@@ -78,12 +100,15 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   }
   process.stdout.write('\nboundaries:\n')
   for (const [name, b] of Object.entries(boundaries)) {
+    if (name === 'auto') continue
     process.stdout.write(`${b.ok ? chalk.green('✓') : chalk.red('✗')} ${name}${b.ok ? '' : `: ${b.problem}`}\n`)
   }
   if (!engine) {
     process.stdout.write(`\nwrapix cannot run sessions here: ${host.os === 'linux' ? 'podman' : 'Apple container'} is not installed\n`)
     return exitCode
   }
-  process.stdout.write(usable ? `\nwrapix will use ${boundaries.microvm?.ok ? 'microvm' : `nothing by default (microvm is missing); choose --boundary ${usable}`}\n` : '\nno boundary is usable on this host\n')
+  const auto = boundaries.auto!
+  process.stdout.write(auto.ok ? `\nwrapix will use (auto): ${auto.note}\n` : `\nno boundary is usable on this host: ${auto.problem}\n`)
+  process.stdout.write('network modes limit and open: no root needed (the proxy socket is mounted into the sandbox, whose image needs socat); none: nothing\n')
   return exitCode
 }

@@ -61,6 +61,8 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   })
   const redact = createRedactor(prepared.secretValues)
   for (const warning of [...prepared.warnings, ...runWarnings(prepared, flags)]) warn(redact(warning), globals)
+  if (prepared.plan.boundaryNote) note(prepared.plan.boundaryNote, globals) // auto: what it chose, and why not stronger
+  if (!prepared.plan.limits.enforced) warn(UNENFORCED_LIMITS, globals)
 
   const argv = runtimeArgv(prepared)
   if (dryRun) {
@@ -112,6 +114,9 @@ export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, fl
   }
   return warnings
 }
+
+export const UNENFORCED_LIMITS =
+  'memory, pids and cpu limits are not enforced: rootless podman cannot set cgroup limits on this host (cgroup v1, or no delegation); run as root or on a cgroup v2 host with delegation for them'
 
 /** The exact runtime command line (program first) that a real run of this plan executes. */
 export function runtimeArgv(prepared: Prepared): string[] {

@@ -6,7 +6,7 @@ import { parseResolveFlags } from '../network/resolve-flags.js'
 import type { Mount } from '../config/schema.js'
 import { emptyFlags, type RunFlagValues } from '../config/settings.js'
 import { parseCpus, parseMemoryMb, parsePositiveInt } from '../config/values.js'
-import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES, type AgentName, type Boundary, type NetworkMode } from '../sandbox/plan.js'
+import { AGENT_NAMES, BOUNDARY_SETTINGS, NETWORK_MODES, type AgentName, type BoundarySetting, type NetworkMode } from '../sandbox/plan.js'
 
 /** The raw option values commander collected for `run` and `shell`. */
 export interface RawRunOptions {
@@ -49,7 +49,7 @@ export function parseRunFlags(raw: RawRunOptions, readFile: (file: string) => st
   const flags = emptyFlags()
   flags.profile = raw.profile
   flags.agent = choice<AgentName>('--agent', raw.agent, AGENT_NAMES)
-  flags.boundary = choice<Boundary>('--boundary', raw.boundary, BOUNDARIES)
+  flags.boundary = choice<BoundarySetting>('--boundary', raw.boundary, BOUNDARY_SETTINGS)
   flags.network = choice<NetworkMode>('--network', raw.network, NETWORK_MODES)
   flags.image = raw.image
   if (raw.image !== undefined && raw.image.trim() === '') throw new WrapixError('usage', '--image is empty', 'give an image reference, e.g. --image localhost/my-image:latest')

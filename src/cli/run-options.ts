@@ -12,7 +12,7 @@ export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'profile: base, rust, python, or your own (env WRAPIX_PROFILE)')
     .addOption(new Option('--agent <name>', 'agent to start (env WRAPIX_AGENT)').choices(['claude', 'codex', 'gemini', 'shell']))
-    .addOption(new Option('--boundary <kind>', 'isolation: microvm (default), gvisor, container (env WRAPIX_BOUNDARY; WRAPIX_NO_MICROVM=1 = container)').choices(['microvm', 'gvisor', 'container']))
+    .addOption(new Option('--boundary <kind>', 'isolation: auto (default: strongest available), microvm, gvisor, container (env WRAPIX_BOUNDARY; WRAPIX_NO_MICROVM=1 = container)').choices(['auto', 'microvm', 'gvisor', 'container']))
     .addOption(new Option('--network <mode>', 'limit (allowlist, default), open, none (env WRAPIX_NETWORK)').choices(['limit', 'open', 'none']))
     .option('-e, --env <KEY[=VALUE]>', 'set a variable, or pass your own KEY (repeatable)', collect)
     .option('--env-file <file>', 'read KEY=VALUE lines from a file (repeatable)', collect)

@@ -1,7 +1,7 @@
 // Resolving settings: flags > WRAPIX_* env (a dev shell's WRAPIX_DEVSHELL_PROFILE names the profile) > project file > user file > profile > defaults, keeping each value's source.
 // Pure: files are already loaded, host facts are passed in.
 import { WrapixError } from '../errors.js'
-import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES, type AgentName, type Boundary, type NetworkMode } from '../sandbox/plan.js'
+import { AGENT_NAMES, BOUNDARIES, BOUNDARY_SETTINGS, NETWORK_MODES, type AgentName, type Boundary, type BoundarySetting, type NetworkMode } from '../sandbox/plan.js'
 import { isApproved, staleApprovalNote } from './approval.js'
 import type { CredentialEntry } from '../network/credentials.js'
 import type { LoadedFile } from './load.js'
@@ -10,7 +10,7 @@ import { ImageRef, type Config } from './schema.js'
 import type { ResolvedSettings, RunFlagValues, Source, Sourced } from './settings.js'
 import { parseCpus, parseMemoryMb, parsePositiveInt } from './values.js'
 
-export const DEFAULTS = { profile: 'base', agent: 'claude', boundary: 'microvm', memoryMb: 4096, pidsLimit: 4096, networkMode: 'limit', logRetentionDays: 90 } as const
+export const DEFAULTS = { profile: 'base', agent: 'claude', boundary: 'auto', memoryMb: 4096, pidsLimit: 4096, networkMode: 'limit', logRetentionDays: 90 } as const
 
 export interface ConfigLayers {
   readonly user: LoadedFile<Config> | null
@@ -41,6 +41,19 @@ function envChoice<T extends string>(env: NodeJS.ProcessEnv, name: string, allow
 function envValue<T>(env: NodeJS.ProcessEnv, name: string, parse: (raw: string, what: string) => T): T | undefined {
   const raw = env[name]
   return raw === undefined || raw === '' ? undefined : parse(raw, name)
+}
+
+/**
+ * The user config's minimum; a project file may only raise it (the stronger of the two wins), so a file the
+ * agent can write never lowers it.
+ */
+function resolveMinimumBoundary(layers: ConfigLayers): Sourced<Boundary | null> {
+  const user = layers.user?.value.minimumBoundary
+  const project = layers.project?.value.minimumBoundary
+  const rank = (b: Boundary): number => BOUNDARIES.indexOf(b)
+  if (project && (!user || rank(project) < rank(user))) return { value: project, source: 'project', file: layers.project!.file }
+  if (user) return { value: user, source: 'user', file: layers.user!.file }
+  return { value: null, source: 'default' }
 }
 
 export function resolveProfileName(flags: RunFlagValues, env: NodeJS.ProcessEnv, layers: ConfigLayers): Sourced<string> {
@@ -84,16 +97,17 @@ export function resolveSettings(args: {
   const noMicrovm = env.WRAPIX_NO_MICROVM !== undefined && !['', '0', 'false'].includes(env.WRAPIX_NO_MICROVM)
   const boundaryWish = project?.value.boundary
   const projectBoundary = boundaryWish === 'microvm' ? boundaryWish : gated(boundaryWish, `boundary "${boundaryWish}"`, 'a project file may not weaken the sandbox')
-  const boundary = pick<Boundary>(
+  const boundary = pick<BoundarySetting>(
     [
       [flags.boundary, 'flag'],
-      [envChoice(env, 'WRAPIX_BOUNDARY', BOUNDARIES), 'env'],
+      [envChoice(env, 'WRAPIX_BOUNDARY', BOUNDARY_SETTINGS), 'env'],
       [noMicrovm ? 'container' : undefined, 'env'],
       [projectBoundary, 'project', project?.file],
       [user?.value.boundary, 'user', user?.file],
     ],
     DEFAULTS.boundary,
   )
+  const minimumBoundary = resolveMinimumBoundary(layers)
 
   const resource = <K extends 'cpus' | 'memoryMb' | 'pidsLimit'>(key: K, flag: number | undefined, envName: string, parse: (raw: string, what: string) => number, fallback: number) => {
     const below = pick<number>([[user?.value.resources[key], 'user', user?.file], [profile.profile.resources[key], 'profile', profileFile]], fallback)
@@ -154,6 +168,7 @@ export function resolveSettings(args: {
       DEFAULTS.agent,
     ),
     boundary,
+    minimumBoundary,
     image: pick<string | null>(
       [
         [flags.image === undefined ? undefined : imageRef(flags.image, '--image'), 'flag'],

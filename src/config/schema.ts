@@ -1,7 +1,7 @@
 // zod schemas for every file a user writes: user/project config and profiles. One source of truth:
 // types are z.infer'd from here, and `.describe()` texts feed `wrapix config --explain`.
 import { z } from 'zod'
-import { AGENT_NAMES, BOUNDARIES, NETWORK_MODES } from '../sandbox/plan.js'
+import { AGENT_NAMES, BOUNDARIES, BOUNDARY_SETTINGS, NETWORK_MODES } from '../sandbox/plan.js'
 import { RESOURCE_BOUNDS } from './values.js'
 
 /** `example.com`, `*.example.com`, optional `:port`; or an IPv4/IPv6 address or CIDR, optional port. */
@@ -141,7 +141,11 @@ export const TlsSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   profile: z.string().optional().describe('profile name (base, rust, python, or your own)'),
   agent: z.enum(AGENT_NAMES).optional().describe('agent to start: claude, codex, gemini or shell'),
-  boundary: z.enum(BOUNDARIES).optional().describe('microvm (default), gvisor or container'),
+  boundary: z.enum(BOUNDARY_SETTINGS).optional().describe('auto (default: the strongest this host supports), microvm, gvisor or container'),
+  minimumBoundary: z
+    .enum(BOUNDARIES)
+    .optional()
+    .describe('the weakest boundary wrapix may use (microvm, gvisor or container); a project file may only raise it'),
   image: ImageRef.optional().describe('image reference to run instead of the profile image'),
   resources: ResourcesSchema.default({}),
   env: EnvSchema.default({}),

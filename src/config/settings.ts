@@ -1,5 +1,5 @@
 // The run settings every layer can set, and the flag values the CLI parsed (already typed; no strings to re-parse).
-import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
+import type { AgentName, Boundary, BoundarySetting, NetworkMode } from '../sandbox/plan.js'
 import type { CredentialEntry } from '../network/credentials.js'
 import type { Mount } from './schema.js'
 
@@ -15,7 +15,7 @@ export interface Sourced<T> {
 export interface RunFlagValues {
   profile?: string
   agent?: AgentName
-  boundary?: Boundary
+  boundary?: BoundarySetting
   image?: string
   cpus?: number
   memoryMb?: number
@@ -34,7 +34,9 @@ export const emptyFlags = (): RunFlagValues => ({ env: {}, passEnv: [], mounts: 
 export interface ResolvedSettings {
   readonly profile: Sourced<string>
   readonly agent: Sourced<AgentName>
-  readonly boundary: Sourced<Boundary>
+  readonly boundary: Sourced<BoundarySetting>
+  /** The weakest boundary `auto` (or an explicit value) may use; null: no minimum. */
+  readonly minimumBoundary: Sourced<Boundary | null>
   readonly image: Sourced<string | null>
   readonly cpus: Sourced<number>
   readonly memoryMb: Sourced<number>

@@ -27,5 +27,5 @@ export interface HostFacts {
   readonly subIds: { readonly uid: SubIdRange | null; readonly gid: SubIdRange | null }
   /** The system CA bundle (the first of the usual places that exists), or null. */
   readonly caBundle: string | null
-  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null }
+  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null; readonly newuidmap?: string | null }
 }

@@ -57,6 +57,9 @@ export interface ImageSpec {
 
 export const IMAGE_LABELS = { managed: 'wrapix.managed', profile: 'wrapix.profile', specHash: 'wrapix.spec-hash' } as const
 
+/** What every profile image needs whatever the profile says: socat is the sandbox's relay to the network proxy. */
+export const SANDBOX_APT_PACKAGES: readonly string[] = ['socat']
+
 export function imageSpec(profileName: string, profile: Profile, platform: ImagePlatform, files: readonly ImageFile[] = []): ImageSpec {
   const agents = (Object.entries(profile.agents) as [ImageAgent, string | undefined][])
     .filter((entry): entry is [ImageAgent, string] => typeof entry[1] === 'string' && entry[1] !== '')
@@ -66,7 +69,7 @@ export function imageSpec(profileName: string, profile: Profile, platform: Image
       return { ...install, pkg: install.tarball.pkg, version: install.tarball.version }
     })
   const nodeRuntime = agents.some((a) => a.kind === 'node-script') ? nodeRuntimeTarball(platform.arch) : undefined
-  const aptPackages = sortedUnique(profile.packages.apt)
+  const aptPackages = sortedUnique([...profile.packages.apt, ...SANDBOX_APT_PACKAGES])
   const nixPackages = sortedUnique(profile.packages.nix)
   const builder: ImageBuilder = nixPackages.length > 0 && platform.nix ? 'nix' : 'containerfile'
   const sortedFiles = [...files].sort((a, b) => a.path.localeCompare(b.path))

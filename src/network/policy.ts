@@ -7,6 +7,8 @@ import type { IpAddress } from './ip-address.js'
 export interface Policy {
   readonly allow: readonly HostRule[]
   readonly deny: readonly HostRule[]
+  /** open mode: any host name and any public IP literal is allowed (deny rules and the address check still apply). */
+  readonly anyPublicHost?: boolean
 }
 
 export interface RuleRef {
@@ -58,6 +60,7 @@ export function decide(policy: Policy, host: string, port: number): Decision {
     if (deny) return denied(deny)
     const allow = policy.allow.find((r) => addressMatches(r, ip) && allowsPort(r, port))
     if (allow) return { allowed: true, rule: ref(allow), reason: `allowed by rule "${allow.text}" (${allow.source})`, allowArg: null }
+    if (policy.anyPublicHost && specialRangeOf(ip) === null) return { allowed: true, rule: null, reason: 'open network mode: any public address', allowArg: null }
     return {
       allowed: false,
       rule: null,
@@ -71,6 +74,7 @@ export function decide(policy: Policy, host: string, port: number): Decision {
   if (deny) return denied(deny)
   const allow = policy.allow.find((r) => nameMatches(r, name) && allowsPort(r, port))
   if (allow) return { allowed: true, rule: ref(allow), reason: `allowed by rule "${allow.text}" (${allow.source})`, allowArg: null }
+  if (policy.anyPublicHost) return { allowed: true, rule: null, reason: 'open network mode: any public host', allowArg: null }
   const nameTarget = formatHostPort(name, port)
   return {
     allowed: false,

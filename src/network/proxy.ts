@@ -182,7 +182,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     server.once('error', (err) => reject(new WrapixError('host', `the network proxy could not listen on ${opts.socketPath}: ${err.message}`, 'check that the runtime directory is writable')))
     server.listen(opts.socketPath, () => resolve())
   })
-  await chmod(opts.socketPath, 0o600) // only root (the forwarder) connects; nothing in a sandbox can see it
+  await chmod(opts.socketPath, 0o600) // only the session's own relay (same user) connects, through its mounted directory
 
   const stopped = new Promise<string>((resolve) => {
     server.on('close', () => !closing && resolve('the network proxy stopped'))

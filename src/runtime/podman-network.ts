@@ -1,5 +1,6 @@
-// podman's spelling of a session's network (pure): the namespace wrapix prepared, and gVisor's network flag.
-import { WrapixError } from '../errors.js'
+// podman's spelling of a session's network (pure). Every mode starts from `--network none`: podman gives the
+// sandbox a namespace with only loopback. In limit and open mode the proxy's unix socket is mounted at
+// PROXY_SOCKET_DIR and a relay inside the sandbox listens on 127.0.0.1:PROXY_PORT (see sandbox/entrypoint.ts).
 import type { Boundary, NetworkMode } from '../sandbox/plan.js'
 
 export interface PodmanNetworkArgs {
@@ -9,34 +10,27 @@ export interface PodmanNetworkArgs {
   readonly run: readonly string[]
 }
 
-/** The named network namespace (under /run/netns) wrapix creates for a session in limit and open mode. */
-export function sessionNetnsName(sessionId: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(sessionId)) {
-    throw new WrapixError('internal', `session id "${sessionId}" cannot name a network namespace`)
-  }
-  return `wrapix-${sessionId}`
-}
-
-export const netnsPath = (sessionId: string): string => `/run/netns/${sessionNetnsName(sessionId)}`
-
-export function podmanNetworkArgs(mode: NetworkMode, sessionId: string, boundary: Boundary): PodmanNetworkArgs {
-  // gVisor normally runs its own network stack: the proxy forwarder on the namespace's loopback would be
-  // out of its reach, and runsc 20221219 under podman 4.3 refuses to start with it at all ("cannot run with
-  // network enabled in root network namespace"). network=host makes the sandbox use the kernel stack of the
-  // namespace wrapix prepared (loopback only in limit mode); raw and packet sockets stay unsupported.
-  // For none, network=none gives gVisor a loopback of its own.
-  const gvisor = (flag: string): string[] => (boundary === 'gvisor' ? ['--runtime-flag', `network=${flag}`] : [])
-  if (mode === 'none') return { global: gvisor('none'), run: ['--network', 'none'] }
-  // krun: the VMM's socket relay (TSI) runs in this namespace, so the same argv applies.
-  return { global: gvisor('host'), run: ['--network', `ns:${netnsPath(sessionId)}`] }
-}
-
+/** Where the proxy's socket directory appears inside the sandbox (read-only). */
+export const PROXY_SOCKET_DIR = '/run/wrapix'
+/** The proxy socket's file name, on the host (in the session's net directory) and inside the sandbox. */
+export const PROXY_SOCKET_NAME = 'proxy.sock'
 export const PROXY_PORT = 3128
 const PROXY_URL = `http://127.0.0.1:${PROXY_PORT}`
 
-/** Variables that send the sandbox's HTTP clients through the forwarder (limit mode only). */
+/** Whether the mode reaches the outside through the proxy (and so needs the socket and the relay). */
+export const usesProxy = (mode: NetworkMode): boolean => mode !== 'none'
+
+export function podmanNetworkArgs(mode: NetworkMode, boundary: Boundary): PodmanNetworkArgs {
+  // gVisor: network=none gives the sandbox gVisor's own loopback and no host network stack at all; the relay
+  // reaches the proxy through the mounted socket, which runsc only passes through with host-uds=open.
+  const gvisor = boundary === 'gvisor' ? ['--runtime-flag', 'network=none', ...(usesProxy(mode) ? ['--runtime-flag', 'host-uds=open'] : [])] : []
+  // krun: the VMM's socket impersonation (TSI) connects from the container's namespace, where the relay listens.
+  return { global: gvisor, run: ['--network', 'none'] }
+}
+
+/** Variables that send the sandbox's HTTP clients through the relay (limit and open mode). */
 export function proxyEnv(mode: NetworkMode): Record<string, string> {
-  if (mode !== 'limit') return {}
+  if (!usesProxy(mode)) return {}
   const noProxy = 'localhost,127.0.0.1'
   return {
     HTTPS_PROXY: PROXY_URL, HTTP_PROXY: PROXY_URL, https_proxy: PROXY_URL, http_proxy: PROXY_URL,

@@ -4,11 +4,13 @@ import { podmanNetworkArgs } from './podman-network.js'
 
 /** podman's whole command line: global options, then `run …`. */
 export function podmanArgv(plan: SandboxPlan): string[] {
-  const network = podmanNetworkArgs(plan.network.mode, plan.sessionId, plan.boundary)
-  return [...network.global, ...podmanRunArgv(plan, network.run)]
+  const network = podmanNetworkArgs(plan.network.mode, plan.boundary)
+  // Rootless podman cannot use cgroups it was not delegated (cgroup v1): runsc must not try either.
+  const cgroups = plan.boundary === 'gvisor' && !plan.limits.enforced ? ['--runtime-flag', 'ignore-cgroups'] : []
+  return [...network.global, ...cgroups, ...podmanRunArgv(plan, network.run)]
 }
 
-export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.sessionId, plan.boundary).run): string[] {
+export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.boundary).run): string[] {
   return [
     'run',
     '--rm',
@@ -24,10 +26,7 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     // runsc loads the OCI seccomp profile inside its sandbox only when told; without it, podman's profile
     // would be silently dropped under gVisor (the calls it denies would reach gVisor's own kernel).
     ...(plan.boundary === 'gvisor' ? ['--runtime-flag', 'oci-seccomp'] : []),
-    '--pids-limit', String(plan.limits.pids),
-    '--memory', `${plan.limits.memoryMb}m`,
-    '--memory-swap', `${plan.limits.memoryMb}m`, // no swap beyond the limit: the limit is the limit
-    '--cpus', String(plan.limits.cpus),
+    ...limitArgs(plan.limits),
     ...userArgs(plan),
     '--hostname', 'wrapix',
     ...networkArgs,
@@ -38,6 +37,17 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     '--entrypoint', '[]',
     plan.image,
     ...plan.command,
+  ]
+}
+
+function limitArgs(limits: SandboxPlan['limits']): string[] {
+  // Without delegated cgroups podman would only warn and ignore them; the launcher says so once instead.
+  if (!limits.enforced) return []
+  return [
+    '--pids-limit', String(limits.pids),
+    '--memory', `${limits.memoryMb}m`,
+    '--memory-swap', `${limits.memoryMb}m`, // no swap beyond the limit: the limit is the limit
+    '--cpus', String(limits.cpus),
   ]
 }
 

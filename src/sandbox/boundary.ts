@@ -1,12 +1,39 @@
-// Choosing the isolation boundary from the resolved setting and the host facts. Never weakens silently.
+// Choosing the isolation boundary from the resolved setting and the host facts. Never weakens silently:
+// `auto` takes the strongest the host supports and says why in one line; an explicit value is strict.
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import type { Sourced } from '../config/settings.js'
-import type { Backend, Boundary, SandboxPlan } from './plan.js'
+import { BOUNDARIES, type Backend, type Boundary, type BoundarySetting, type SandboxPlan } from './plan.js'
 
 const WAYS_FORWARD = 'or choose a weaker boundary explicitly: --boundary gvisor (runsc), --boundary container (crun), or WRAPIX_NO_MICROVM=1'
+const RUNTIME: Record<Boundary, SandboxPlan['runtime']> = { microvm: 'krun', gvisor: 'runsc', container: 'crun' }
 
-export function chooseBoundary(boundary: Sourced<Boundary>, host: HostFacts): { backend: Backend; boundary: Boundary; runtime: SandboxPlan['runtime'] } {
+export interface BoundaryChoice {
+  readonly backend: Backend
+  readonly boundary: Boundary
+  readonly runtime: SandboxPlan['runtime']
+  /** `auto` only: the one line announced at start, e.g. "boundary gvisor (no krun runtime; install crun-krun for a microVM)". */
+  readonly note?: string
+}
+
+/** What the host lacks for a Linux boundary (empty: it can run it), with the fix for each. */
+export function missingFor(boundary: Boundary, host: HostFacts): { what: string; fix: string }[] {
+  switch (boundary) {
+    case 'microvm':
+      return [
+        ...(host.kvm.usable ? [] : [{ what: `no usable /dev/kvm (${host.kvm.reason ?? 'not usable'})`, fix: 'enable KVM' }]),
+        ...(host.runtimes.krun ? [] : [{ what: 'no krun runtime', fix: 'install crun-krun for a microVM' }]),
+      ]
+    case 'gvisor':
+      return host.runtimes.runsc ? [] : [{ what: 'no runsc', fix: 'install runsc for gVisor' }]
+    case 'container':
+      return host.runtimes.crun ? [] : [{ what: 'no crun', fix: 'install crun' }]
+  }
+}
+
+const rank = (b: Boundary): number => BOUNDARIES.indexOf(b)
+
+export function chooseBoundary(setting: Sourced<BoundarySetting>, host: HostFacts, minimum: Sourced<Boundary | null> = { value: null, source: 'default' }): BoundaryChoice {
   if (host.os === 'darwin') {
     // Every Apple container is its own lightweight VM: the strongest boundary the Mac offers.
     if (!host.appleContainer) {
@@ -18,7 +45,28 @@ export function chooseBoundary(boundary: Sourced<Boundary>, host: HostFacts): { 
   if (!host.podman.path) {
     throw new WrapixError('host', 'podman is not installed', 'install it: sudo apt install podman crun (Debian/Ubuntu) or sudo dnf install podman (Fedora)')
   }
-  switch (boundary.value) {
+  const floor = minimum.value
+  const where = `minimumBoundary ${floor} (${minimum.file ?? minimum.source})`
+  if (setting.value !== 'auto') {
+    if (floor && rank(setting.value) > rank(floor)) {
+      throw new WrapixError('policy', `boundary ${setting.value} is weaker than ${where}`, `use --boundary ${floor} or stronger, or --boundary auto`)
+    }
+    return strict(setting.value, host)
+  }
+  const allowed = BOUNDARIES.filter((b) => !floor || rank(b) <= rank(floor))
+  const chosen = allowed.find((b) => missingFor(b, host).length === 0)
+  const stronger = (upTo: Boundary) => BOUNDARIES.slice(0, rank(upTo)).flatMap((b) => missingFor(b, host))
+  if (!chosen) {
+    const lacks = allowed.flatMap((b) => missingFor(b, host))
+    throw new WrapixError('host', `no boundary at least as strong as ${floor ?? 'container'} runs on this host: ${lacks.map((l) => l.what).join(', ')}`, `${lacks.map((l) => l.fix).join('; ')}${floor ? `, or lower ${where}` : ''}`)
+  }
+  const skipped = stronger(chosen)
+  const note = skipped.length === 0 ? `boundary ${chosen}` : `boundary ${chosen} (${skipped.map((s) => s.what).join(', ')}; ${skipped.map((s) => s.fix).join(', ')})`
+  return { backend: 'podman', boundary: chosen, runtime: RUNTIME[chosen], note }
+}
+
+function strict(boundary: Boundary, host: HostFacts): BoundaryChoice {
+  switch (boundary) {
     case 'microvm': {
       const missing = [
         ...(host.kvm.usable ? [] : [`a usable /dev/kvm (${host.kvm.reason ?? 'not usable'})`]),

@@ -1,11 +1,33 @@
-// The session entrypoint script: seed the tmpfs home from the session files, run agent setup, exec the command.
+// The session entrypoint script: start the proxy relay, seed the tmpfs home from the session files, run agent
+// setup, exec the command.
+import { PROXY_PORT, PROXY_SOCKET_DIR, PROXY_SOCKET_NAME } from '../runtime/podman-network.js'
 import { HOME_SEED } from './plan.js'
 
-export function entrypointScript(setup: readonly string[]): string {
+const RELAY_READY_TRIES = 500 // × 10 ms
+
+/**
+ * The relay is the sandbox's only way out: it listens on 127.0.0.1 and forwards each connection to the proxy's
+ * mounted unix socket. It starts before anything else runs, and the agent waits until it listens. Killing it
+ * leaves the sandbox with no network at all (fail closed).
+ */
+export function proxyRelayLines(): string[] {
+  const hexPort = PROXY_PORT.toString(16).toUpperCase().padStart(4, '0')
+  const fail = (why: string) => `{ echo "wrapix: ${why}" >&2; exit 125; }`
+  return [
+    `command -v socat >/dev/null 2>&1 || ${fail('this image has no socat, which the sandbox needs to reach the network proxy; add socat to the image (apt install socat) or use --network none')}`,
+    // -b: socat's default 8 KiB block halves bulk throughput; 128 KiB matches the kernel's socket buffers.
+    `socat -b 131072 TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr,nodelay,backlog=256 UNIX-CONNECT:${PROXY_SOCKET_DIR}/${PROXY_SOCKET_NAME} </dev/null >/dev/null 2>&1 &`,
+    // /proc/net/tcp lists 127.0.0.1:PORT in LISTEN state (0A) once the relay is ready.
+    `i=0; until grep -q ' 0100007F:${hexPort} 00000000:0000 0A' /proc/net/tcp 2>/dev/null; do i=$((i+1)); [ "$i" -lt ${RELAY_READY_TRIES} ] || ${fail('the network relay did not start')}; sleep 0.01; done`,
+  ]
+}
+
+export function entrypointScript(setup: readonly string[], opts: { proxyRelay: boolean } = { proxyRelay: false }): string {
   return [
     '#!/bin/sh',
-    '# wrapix session entrypoint (generated): seed $HOME, prepare the agent, then become the command.',
+    '# wrapix session entrypoint (generated): start the proxy relay, seed $HOME, prepare the agent, then become the command.',
     'set -e',
+    ...(opts.proxyRelay ? proxyRelayLines() : []),
     `if [ -d ${HOME_SEED} ]; then cp -R ${HOME_SEED}/. "$HOME"/; fi`,
     ...setup,
     'exec "$@"',

@@ -3,6 +3,7 @@ import { isAbsolute, join, posix, relative, resolve } from 'node:path'
 import { WrapixError } from '../errors.js'
 import type { Mount } from '../config/schema.js'
 import type { Source } from '../config/settings.js'
+import { PROXY_SOCKET_DIR } from '../runtime/podman-network.js'
 import { FILES_ROOT, SANDBOX_HOME, WORKSPACE, type PlannedBind } from './plan.js'
 
 /** Facts about host paths, gathered at the edge (stat + realpath) so planning stays pure. */
@@ -74,7 +75,7 @@ export function checkDest(dest: string, what: string): string {
   const normal = posix.normalize(dest).replace(/(.)\/+$/, '$1')
   if (!posix.isAbsolute(normal) || normal === '/') throw new WrapixError('usage', `${what}: destination "${dest}" must be an absolute path other than /`, 'use e.g. -v ~/data:/data:ro')
   if (normal.includes(',')) throw new WrapixError('usage', `${what}: destination "${dest}" contains a comma`, 'podman cannot mount paths with commas; choose another destination')
-  if (normal === WORKSPACE || normal === SANDBOX_HOME || within(normal, FILES_ROOT) || within(normal, `${WORKSPACE}/.wrapix`) || within(normal, `${WORKSPACE}/.git`) || within(normal, '/proc') || within(normal, '/sys') || within(normal, '/dev')) {
+  if (normal === WORKSPACE || normal === SANDBOX_HOME || within(normal, FILES_ROOT) || within(normal, `${WORKSPACE}/.wrapix`) || within(normal, `${WORKSPACE}/.git`) || within(normal, PROXY_SOCKET_DIR) || within(normal, '/proc') || within(normal, '/sys') || within(normal, '/dev')) {
     throw new WrapixError('usage', `${what}: destination "${dest}" is reserved by wrapix`, 'choose another destination, e.g. /data')
   }
   return normal

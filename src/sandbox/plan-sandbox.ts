@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { PROXY_PORT, proxyEnv } from '../runtime/podman-network.js'
+import { PROXY_PORT, PROXY_SOCKET_DIR, proxyEnv, usesProxy } from '../runtime/podman-network.js'
 import { planCredentials } from './credential-plan.js'
 import { chooseBoundary } from './boundary.js'
 import { planCaTrust } from './ca-trust.js'
@@ -57,7 +57,7 @@ const GVISOR_MIN_PIDS = 256
 
 export function planSandbox(input: PlanInput): SandboxPlan {
   const { settings, host } = input
-  const { backend, boundary, runtime } = chooseBoundary(settings.boundary, host)
+  const { backend, boundary, runtime, note } = chooseBoundary(settings.boundary, host, settings.minimumBoundary)
   const user = planUser(host)
   if (boundary === 'gvisor' && settings.pidsLimit.value < GVISOR_MIN_PIDS) {
     // gVisor's own sentry and gofer threads count toward the cgroup's pids limit; below this it dies silently.
@@ -65,20 +65,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   }
   const workspace = planWorkspace(input)
   const networkMode = settings.networkMode.value
-  if (networkMode !== 'none' && backend === 'podman' && host.user.uid !== 0) {
-    // The session's network namespace (loopback + forwarder, or the filtered bridge) is created with `ip netns`.
-    throw new WrapixError(
-      'host',
-      `network mode "${networkMode}" needs root to create the session's network namespace (rootless podman is not supported for it yet)`,
-      'run wrapix as root (sudo), or run without network: --network none',
-    )
-  }
-  if (networkMode !== 'none' && backend === 'podman') {
-    const missing = [...(host.tools.ip ? [] : ['ip (package iproute2)']), ...(networkMode === 'limit' && !host.tools.socat ? ['socat (package socat)'] : [])]
-    if (missing.length > 0) {
-      throw new WrapixError('host', `network mode "${networkMode}" needs ${missing.join(' and ')}`, `install it: sudo apt install ${missing.map((m) => /package (\S+)\)/.exec(m)?.[1]).join(' ')}, or use --network none`)
-    }
-  }
+  // The proxy's socket directory, mounted read-only: the in-sandbox relay's only way out (limit and open).
+  const socketDir = usesProxy(networkMode) ? join(input.runtimeDir, input.sessionId, 'net') : null
   const agent = agentFor(settings.agent.value)
   const parts = agent.parts({
     boundary,
@@ -117,7 +105,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const gitMounts = planGitMounts(input.gitLayout, sessionDir)
   const agentConfigDir = agent.preferences ? join(sessionDir, 'agent-config') : null
   const files: PlannedFile[] = checkFiles([
-    { dest: ENTRYPOINT, content: entrypointScript(parts.setup), mode: 0o755 },
+    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null }), mode: 0o755 },
     ...parts.files,
     ...(input.extras?.files ?? []),
   ])
@@ -132,6 +120,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...userBinds,
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
     ...gitMounts.inFiles,
+    ...(socketDir ? [{ kind: 'bind' as const, source: socketDir, dest: PROXY_SOCKET_DIR, readOnly: true }] : []),
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
     ...caTrust.binds, // inside FILES_ROOT too, at /etc/wrapix/tls
     { kind: 'tmpfs', dest: user.home },
@@ -148,6 +137,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     backend,
     containerName: `wrapix-${input.sessionId}`,
     boundary,
+    boundaryNote: note ?? null,
     runtime,
     image: input.image,
     profile: input.profile.name,
@@ -157,14 +147,14 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     mounts,
     files,
     filesDir,
-    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir, ...(agentConfigDir ? [agentConfigDir] : [])],
+    hostDirs: [join(workspace, '.wrapix', 'log'), filesDir, ...(agentConfigDir ? [agentConfigDir] : []), ...(socketDir ? [socketDir] : [])],
     agentConfigDir,
     env,
     secretNames,
     credentials: { injected: credentials.injected, record: credentials.record, notices: credentials.notices },
-    limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value },
+    limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value, enforced: limitsEnforced(host) },
     user,
-    network: { mode: networkMode },
+    network: { mode: networkMode, socketDir },
     tty: input.tty,
     command: ['/bin/sh', ENTRYPOINT, ...command],
     mode: input.command ? 'command' : input.shell ? 'shell' : 'agent',
@@ -178,6 +168,9 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     git: gitMounts.git,
   }
 }
+
+/** Rootless podman gets cgroup limits only where the host delegates a cgroup v2 subtree to the user. */
+export const limitsEnforced = (host: HostFacts): boolean => host.user.uid === 0 || host.cgroup === 'v2'
 
 function planWorkspace(input: PlanInput): string {
   const fact = input.pathFacts[input.workspace.path]

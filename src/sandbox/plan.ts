@@ -4,8 +4,12 @@ import type { GitLayout } from '../git/git-layout.js'
 
 import type { CredentialRecord, PlannedCredential } from './credential-plan.js'
 
+/** Strongest first. */
 export const BOUNDARIES = ['microvm', 'gvisor', 'container'] as const
 export type Boundary = (typeof BOUNDARIES)[number]
+/** What a user may ask for: a boundary, or `auto` (the strongest this host supports). */
+export const BOUNDARY_SETTINGS = ['auto', ...BOUNDARIES] as const
+export type BoundarySetting = (typeof BOUNDARY_SETTINGS)[number]
 
 export const NETWORK_MODES = ['limit', 'open', 'none'] as const
 export type NetworkMode = (typeof NETWORK_MODES)[number]
@@ -50,6 +54,8 @@ export interface PlannedFile {
 
 export interface PlannedNetwork {
   readonly mode: NetworkMode
+  /** Host directory for the proxy's socket, mounted read-only at PROXY_SOCKET_DIR; null in none mode. */
+  readonly socketDir: string | null
 }
 
 /**
@@ -70,6 +76,8 @@ export interface SandboxPlan {
   readonly backend: Backend
   readonly containerName: string
   readonly boundary: Boundary
+  /** Why this boundary: the one line announced at start when `auto` chose it; null when it was asked for. */
+  readonly boundaryNote: string | null
   readonly runtime: 'krun' | 'runsc' | 'crun'
   readonly image: string
   readonly profile: string
@@ -91,7 +99,8 @@ export interface SandboxPlan {
     readonly record: readonly CredentialRecord[]
     readonly notices: readonly string[]
   }
-  readonly limits: { readonly cpus: number; readonly memoryMb: number; readonly pids: number }
+  /** enforced: false when the host cannot delegate cgroups to rootless podman (cgroup v1); the launcher says so. */
+  readonly limits: { readonly cpus: number; readonly memoryMb: number; readonly pids: number; readonly enforced: boolean }
   readonly user: PlannedUser
   readonly network: PlannedNetwork
   readonly tty: boolean

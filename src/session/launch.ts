@@ -3,7 +3,7 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
-import { podmanRunArgv } from '../runtime/podman.js'
+import { podmanArgv } from '../runtime/podman.js'
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
@@ -80,8 +80,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       policy,
       auditPath: hooks.networkLogPath ?? join(sessionDir, 'network.jsonl'),
       resolve: hooks.resolve ?? {},
-      runtimeDir: join(sessionDir, 'net'),
-      boundary: plan.boundary,
+      socketDir: plan.network.socketDir ?? join(sessionDir, 'net'),
       credentials: prepared.credentials,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
@@ -91,10 +90,9 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     if (filesResult.status === 'rejected') throw filesResult.reason
     if (netResult.status === 'rejected') throw netResult.reason
     const running = netResult.value
-    // Fail closed: with the proxy or forwarder gone the sandbox has no route out; the user is told.
+    // Fail closed: with the proxy gone the sandbox has no route out; the user is told.
     void running.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
-    // The running network's podman options: in open mode they add the DNS servers its host-side rules admit.
-    const argv = [...running.podmanArgs.global, ...podmanRunArgv(plan, running.podmanArgs.run)]
+    const argv = podmanArgv(plan)
     exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
     return exitCode
   } finally {

@@ -1,4 +1,4 @@
-// What a session adds beyond the profile: the project's deploy keys, and ssh through the proxy in limit mode.
+// What a session adds beyond the profile: the project's deploy keys, and ssh through the proxy (limit and open).
 import type { ConfigLayers } from '../config/resolve.js'
 import type { HostFacts } from '../host/facts.js'
 import { enterpriseHostsFrom, sshHostOptions } from '../keys/github-enterprise-hosts.js'
@@ -6,6 +6,7 @@ import { findSessionKeys, gitSignEnabled, sessionKeyPlanParts } from '../keys/se
 import type { EffectivePolicy } from '../network/effective-policy.js'
 import { sshConnectHelperFile, sshProxyCommand, sshProxyFiles } from '../network/ssh-proxy-command.js'
 import type { PlanExtras } from '../sandbox/plan-sandbox.js'
+import { usesProxy } from '../runtime/podman-network.js'
 
 export async function sessionExtras(
   workspace: string,
@@ -13,7 +14,7 @@ export async function sessionExtras(
   policy: EffectivePolicy,
   layers: ConfigLayers = { user: null, project: null },
 ): Promise<PlanExtras & { notices: string[] }> {
-  const limit = policy.mode === 'limit'
+  const limit = usesProxy(policy.mode) // open mode also has no route out but the proxy
   const proxy = limit ? sshProxyFiles() : { files: [], env: {} }
   const enterprise = enterpriseHostsFrom(layers)
   const keys = await findSessionKeys(workspace, host.user.home, { enterpriseHosts: enterprise.hosts.map((h) => h.host) })

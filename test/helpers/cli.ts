@@ -1,11 +1,12 @@
 // Test helpers that run the BUILT CLI (bin/wrapix.js → dist/) as a user would: its own HOME and XDG dirs
 // in a temp dir, an environment that holds only what the test passes, and temp project folders.
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa, type ResultPromise } from 'execa'
+import { asUserArgv, giveTo, launcherReadableBy, type TestUser } from './test-user.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** The launcher under test; WRAPIX_TEST_BIN points the tests at another build (e.g. an installed package). */
@@ -37,20 +38,39 @@ export interface WrapixResult {
 export interface IsolatedHome {
   readonly root: string
   readonly env: Record<string, string>
+  /** The normal user wrapix runs as in this home (rootless podman); null: the test's own user. */
+  readonly user: TestUser | null
+  /** The launcher this home runs (a copy the user can read when the checkout is not readable to it). */
+  readonly bin: string
   cleanup(): Promise<void>
 }
 
-/** A temp HOME with XDG_CONFIG_HOME/XDG_STATE_HOME/XDG_CACHE_HOME inside it. */
-export async function isolatedHome(): Promise<IsolatedHome> {
+let userLauncher: Promise<{ bin: string }> | null = null
+
+/**
+ * A temp HOME with XDG_CONFIG_HOME/XDG_STATE_HOME/XDG_CACHE_HOME inside it. With a user, it belongs to that
+ * user, XDG_RUNTIME_DIR is the user's /run/user/UID, and wrapix runs as that user.
+ */
+export async function isolatedHome(user: TestUser | null = null): Promise<IsolatedHome> {
   const root = await mkdtemp(join(tmpdir(), 'wrapix-home-'))
-  const env = {
+  const env: Record<string, string> = {
     HOME: root,
     XDG_CONFIG_HOME: join(root, '.config'),
     XDG_STATE_HOME: join(root, '.local', 'state'),
     XDG_CACHE_HOME: join(root, '.cache'),
   }
   await Promise.all(Object.values(env).map((d) => mkdir(d, { recursive: true })))
-  return { root, env, cleanup: () => rm(root, { recursive: true, force: true }) }
+  let bin = WRAPIX_BIN
+  if (user) {
+    env.XDG_RUNTIME_DIR = user.runtimeDir
+    // podman reads its storage.conf from XDG_CONFIG_HOME: the user's (explicit graphroot) shares its image store.
+    await mkdir(join(env.XDG_CONFIG_HOME!, 'containers'), { recursive: true })
+    await copyFile(user.storageConf, join(env.XDG_CONFIG_HOME!, 'containers', 'storage.conf'))
+    await giveTo(root, user)
+    userLauncher ??= launcherReadableBy(REPO_ROOT, WRAPIX_BIN, user)
+    bin = (await userLauncher).bin
+  }
+  return { root, env, user, bin, cleanup: () => rm(root, { recursive: true, force: true }) }
 }
 
 /** Throws a readable error when `npm run build` has not produced the CLI yet. */
@@ -72,7 +92,9 @@ function baseEnv(home: IsolatedHome, extra: Record<string, string> | undefined):
 /** Starts the built CLI and returns the running process (for signal tests); the caller awaits it. */
 export function spawnWrapix(args: readonly string[], options: RunWrapixOptions & { home: IsolatedHome }): ResultPromise<{ reject: false }> {
   requireBuiltCli()
-  return execa(process.execPath, [WRAPIX_BIN, ...args], {
+  const { user, bin } = options.home
+  const [file, argv] = user ? [asUserArgv(user)[0]!, [...asUserArgv(user).slice(1), process.execPath, bin, ...args]] : [process.execPath, [bin, ...args]]
+  return execa(file, argv, {
     cwd: options.cwd ?? options.home.root,
     env: baseEnv(options.home, options.env),
     extendEnv: false,
@@ -109,7 +131,7 @@ export interface TempProject {
 }
 
 /** A fresh project folder under the temp dir; `files` are written into it. Call cleanup() when done. */
-export async function tempProject(files: Record<string, string> = {}, prefix = 'wrapix-proj-'): Promise<TempProject> {
+export async function tempProject(files: Record<string, string> = {}, prefix = 'wrapix-proj-', user: TestUser | null = null): Promise<TempProject> {
   // The real path: wrapix labels containers with the resolved workspace, and tests look them up by it.
   const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)))
   const write = async (relativePath: string, content: string): Promise<string> => {
@@ -119,5 +141,6 @@ export async function tempProject(files: Record<string, string> = {}, prefix = '
     return path
   }
   for (const [path, content] of Object.entries(files)) await write(path, content)
+  if (user) await giveTo(dir, user)
   return { dir, write, cleanup: () => rm(dir, { recursive: true, force: true }) }
 }

@@ -4,13 +4,15 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { execa } from 'execa'
 import type { Boundary } from '../../src/sandbox/plan.js'
 import type { SessionNetwork } from '../../src/network/session-network.js'
+import { PROXY_SOCKET_DIR, podmanNetworkArgs } from '../../src/runtime/podman-network.js'
+import { proxyRelayLines } from '../../src/sandbox/entrypoint.js'
 
 export const TEST_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
 
@@ -33,6 +35,9 @@ export async function startTargets(address = '127.0.0.2'): Promise<Targets> {
   await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
     '-subj', '/CN=api.test', '-addext', 'subjectAltName=DNS:api.test,DNS:*.wild.test,DNS:wild.test,DNS:proj.test,DNS:s0.test,DNS:s1.test,DNS:s2.test,DNS:s3.test,DNS:s4.test',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+  // The certificate is public: a normal test user's sandbox mounts it too (the key stays 0600).
+  await chmod(dir, 0o755)
+  await chmod(join(dir, 'cert.pem'), 0o644)
   const answer = (scheme: string) => (req: { headers: { host?: string } }, res: { end(s: string): void }) => res.end(`${scheme}-ok ${req.headers.host ?? ''}\n`)
   const tls = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, answer('tls'))
   const http = createHttpServer(answer('http'))
@@ -49,18 +54,27 @@ export async function startTargets(address = '127.0.0.2'): Promise<Targets> {
 
 export const RUNTIME: Record<Boundary, string> = { microvm: 'krun', gvisor: 'runsc', container: 'crun' }
 
-/** `podman run` argv for a sandbox on this network, hardened as wrapix runs it. */
-export function sandboxArgv(net: SessionNetwork, boundary: Boundary, extra: string[], command: string[]): string[] {
+/** A session network and the host directory of its proxy socket (null: no proxy, none mode). */
+export type SandboxNet = SessionNetwork & { readonly socketDir: string | null }
+
+/**
+ * `podman run` argv for a sandbox on this network, hardened as wrapix runs it: wrapix's network options,
+ * the proxy socket's directory and the relay that the session entrypoint starts before the command.
+ */
+export function sandboxArgv(net: SandboxNet, boundary: Boundary, extra: string[], command: string[]): string[] {
+  const args = podmanNetworkArgs(net.socketDir ? 'limit' : 'none', boundary)
+  const relay = net.socketDir ? ['sh', '-c', [...proxyRelayLines(), 'exec "$@"'].join('\n'), 'sh'] : []
   return [
-    ...net.podmanArgs.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
+    ...args.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges',
-    ...net.podmanArgs.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-    ...extra, TEST_IMAGE, ...command,
+    ...args.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...(net.socketDir ? ['--mount', `type=bind,source=${net.socketDir},destination=${PROXY_SOCKET_DIR},ro=true`] : []),
+    ...extra, TEST_IMAGE, ...relay, ...command,
   ]
 }
 
 /** Runs a shell script in the sandbox; returns its stdout lines as KEY=VALUE pairs. */
-export async function runScript(net: SessionNetwork, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
+export async function runScript(net: SandboxNet, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
   const r = await execa('podman', sandboxArgv(net, boundary, extra, ['sh', '-c', script]), { reject: false, timeout: 90_000 })
   const out: Record<string, string> = {}
   for (const line of r.stdout.split('\n')) {

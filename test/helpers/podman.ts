@@ -1,7 +1,12 @@
 // Test helpers for real podman: is it usable here, the local base image, unique names, and finding and
 // removing the containers a test started (by label). Never used by unit tests.
 import { randomBytes } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { wrapixPaths } from '../../src/config/paths.js'
+import type { IsolatedHome } from './cli.js'
 import { execa } from 'execa'
+import { asUserArgv, type TestUser } from './test-user.js'
 
 /** Built by test/setup-host.sh (debootstrap, no registry); later by `wrapix image base`. */
 export const BASE_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
@@ -64,19 +69,31 @@ export interface PodmanContainer {
   readonly labels: Readonly<Record<string, string>>
 }
 
+/** podman as the test's own user, or (rootless, its own containers and images) as a normal test user. */
+export function podmanAs(user: TestUser | null | undefined, args: readonly string[]) {
+  if (!user) return execa('podman', [...args], { reject: false })
+  const configHome = dirname(dirname(user.storageConf))
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dirname(configHome), XDG_CONFIG_HOME: configHome, XDG_RUNTIME_DIR: user.runtimeDir, LANG: 'C.UTF-8' }
+  const [file, ...prefix] = asUserArgv(user)
+  // cwd /: a test's own cwd may not be enterable by the user.
+  return execa(file!, [...prefix, 'podman', ...args], { reject: false, env, extendEnv: false, cwd: '/' })
+}
+
 /** Containers (running or not) carrying a label: `podmanPs({ 'wrapix.session': id })` or `podmanPs('wrapix.test')`. */
-export async function podmanPs(filter: string | Readonly<Record<string, string>>): Promise<PodmanContainer[]> {
+export async function podmanPs(filter: string | Readonly<Record<string, string>>, user: TestUser | null = null): Promise<PodmanContainer[]> {
   const filters = typeof filter === 'string' ? [filter] : Object.entries(filter).map(([k, v]) => `${k}=${v}`)
-  const { stdout } = await execa('podman', ['ps', '--all', '--format', 'json', ...filters.flatMap((f) => ['--filter', `label=${f}`])])
+  const r = await podmanAs(user, ['ps', '--all', '--format', 'json', ...filters.flatMap((f) => ['--filter', `label=${f}`])])
+  if (r.exitCode !== 0) throw new Error(`podman ps failed: ${r.stderr}`)
+  const stdout = String(r.stdout)
   const rows = JSON.parse(stdout || '[]') as Array<{ Id: string; Names?: string[]; State: string; Labels?: Record<string, string> | null }>
   return rows.map((r) => ({ id: r.Id, name: r.Names?.[0] ?? '', state: r.State, labels: r.Labels ?? {} }))
 }
 
 /** Removes (forcefully, at once) every container carrying the label; returns how many there were. */
-export async function removeContainersByLabel(filter: string | Readonly<Record<string, string>>): Promise<number> {
-  const containers = await podmanPs(filter)
+export async function removeContainersByLabel(filter: string | Readonly<Record<string, string>>, user: TestUser | null = null): Promise<number> {
+  const containers = await podmanPs(filter, user)
   if (containers.length === 0) return 0
-  await execa('podman', ['rm', '--force', '--time', '0', ...containers.map((c) => c.id)], { reject: false })
+  await podmanAs(user, ['rm', '--force', '--time', '0', ...containers.map((c) => c.id)])
   return containers.length
 }
 
@@ -89,10 +106,10 @@ export function removeSession(sessionId: string): Promise<number> {
  * Waits until no container carries the label, for at most `timeoutMs`; returns those still left.
  * podman's `--rm` cleanup is asynchronous (conmon), so "gone" needs a short grace period.
  */
-export async function waitForNoContainers(filter: string | Readonly<Record<string, string>>, timeoutMs = 10_000): Promise<PodmanContainer[]> {
+export async function waitForNoContainers(filter: string | Readonly<Record<string, string>>, timeoutMs = 10_000, user: TestUser | null = null): Promise<PodmanContainer[]> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const left = await podmanPs(filter)
+    const left = await podmanPs(filter, user)
     if (left.length === 0 || Date.now() >= deadline) return left
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
@@ -101,3 +118,17 @@ export async function waitForNoContainers(filter: string | Readonly<Record<strin
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? ''
 }
+
+/** Host processes whose command line mentions the session (podman and conmon name its container). */
+export async function processesOf(sessionId: string): Promise<string[]> {
+  const found: string[] = []
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (cmdline.includes(sessionId) && Number(pid) !== process.pid) found.push(cmdline.replaceAll('\0', ' '))
+  }
+  return found
+}
+
+/** A session's private host directory (it holds the proxy socket): XDG_RUNTIME_DIR/wrapix/ID of the home's user. */
+export const sessionRuntimeDir = (home: IsolatedHome, sessionId: string): string =>
+  join(wrapixPaths(home.env, home.root, home.user?.uid ?? process.getuid?.() ?? 0).runtimeDir, sessionId)

@@ -2,6 +2,7 @@
 // host can run: the local base image, no network, an isolated HOME, a temp project.
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { BASE_IMAGE, removeContainersByLabel } from './podman.js'
+import type { TestUser } from './test-user.js'
 import { isolatedHome, runWrapix, tempProject, type IsolatedHome, type RunWrapixOptions, type TempProject, type WrapixResult } from './cli.js'
 
 /** The boundaries that run for real on our Linux test hosts (krun is argv-tested only: no usable KVM). */
@@ -28,15 +29,15 @@ export function runInSandbox(
  * A fresh temp project and isolated HOME for each test (or, with `'all'`, for the whole describe block), and
  * afterwards every container started for that project removed, then both directories.
  */
-export function useSandboxProject(scope: 'each' | 'all' = 'each'): { readonly project: TempProject; readonly home: IsolatedHome } {
+export function useSandboxProject(scope: 'each' | 'all' = 'each', user: TestUser | null = null): { readonly project: TempProject; readonly home: IsolatedHome } {
   const ctx = {} as { project: TempProject; home: IsolatedHome }
   const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll]
   setUp(async () => {
-    ctx.project = await tempProject()
-    ctx.home = await isolatedHome()
+    ctx.project = await tempProject({}, 'wrapix-proj-', user)
+    ctx.home = await isolatedHome(user)
   })
   tearDown(async () => {
-    await removeContainersByLabel({ 'wrapix.workspace': ctx.project.dir })
+    await removeContainersByLabel({ 'wrapix.workspace': ctx.project.dir }, user)
     await ctx.project.cleanup()
     await ctx.home.cleanup()
   })

@@ -9,6 +9,7 @@ import { isolatedHome, runWrapix, tempProject } from '../helpers/cli.js'
 import { startTargets, type Targets } from '../helpers/network-targets.js'
 import { BASE_IMAGE, requirePodman } from '../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, useSandboxProject } from '../helpers/sandbox.js'
+import { RUN_AS, runAsLabel } from '../helpers/test-user.js'
 
 const podman = await requirePodman()
 
@@ -38,8 +39,10 @@ async function recordFiles(dir: string): Promise<{ record: string; audit: string
   return names.map((n) => ({ record: join(dir, '.wrapix', 'log', n), audit: join(dir, '.wrapix', 'log', n.replace(/\.json$/, '.network.jsonl')) }))
 }
 
-describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('wrapix --network limit (%s boundary)', (boundary) => {
-  const sandbox = useSandboxProject('all')
+const CASES = RUNNABLE_BOUNDARIES.flatMap((boundary) => RUN_AS.map((user) => ({ boundary, user, who: runAsLabel(user) })))
+
+describe.skipIf(!podman).each(CASES)('wrapix --network limit ($boundary boundary, $who)', ({ boundary, user }) => {
+  const sandbox = useSandboxProject('all', user)
 
   it('reaches allowlisted names, refuses others with 403, reports and audits both', async () => {
     const { tlsPort: tls, httpPort: http, address, dir: certDir } = targets

@@ -7,9 +7,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import type { SessionRecord } from '../../src/session/record-schema.js'
-import { NETNS_OWNER_DIR } from '../../src/network/stale-networks.js'
 import { isolatedHome, runWrapix, spawnWrapix, tempProject, type IsolatedHome, type TempProject } from '../helpers/cli.js'
-import { BASE_IMAGE, podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers } from '../helpers/podman.js'
+import { BASE_IMAGE, processesOf, sessionRuntimeDir, podmanPs, removeContainersByLabel, requirePodman, waitForNoContainers } from '../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, type RunnableBoundary } from '../helpers/sandbox.js'
 import { availableGit, expectDiffStat, gitIn, readRecordFile } from '../helpers/session-record.js'
 
@@ -68,17 +67,7 @@ async function runningSession(timeoutMs = 60_000): Promise<string> {
   }
 }
 
-const netnsList = async (): Promise<string[]> => (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0] ?? '')
-
-/** Host processes whose command line mentions the session (the socat forwarder names its proxy socket). */
-async function processesOf(sessionId: string): Promise<string[]> {
-  const found: string[] = []
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (cmdline.includes(sessionId) && Number(pid) !== process.pid) found.push(cmdline.replaceAll('\0', ' '))
-  }
-  return found
-}
+const sessionDir = (sessionId: string): string => sessionRuntimeDir(home, sessionId)
 
 describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the CLI (%s boundary)', (boundary) => {
   it('records exit code, mode, boundary, masked argv, policy digest, network counts and the git diff stat', async () => {
@@ -151,11 +140,10 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the 
     expect(await records()).toHaveLength(2)
   })
 
-  it('SIGTERM mid-session still writes a record and leaves no container, namespace or forwarder behind', async () => {
+  it('SIGTERM mid-session still writes a record and leaves no container, proxy socket or process behind', async () => {
     const wrapix = spawnWrapix(['run', project.dir, ...flags(boundary), '--', 'sleep', '300'], { home, timeoutMs: 90_000 })
     const sessionId = await runningSession()
-    expect(await netnsList()).toContain(`wrapix-${sessionId}`)
-    expect((await processesOf(sessionId)).some((p) => p.includes('socat'))).toBe(true)
+    expect(existsSync(join(sessionDir(sessionId), 'net', 'proxy.sock'))).toBe(true)
     wrapix.kill('SIGTERM')
     const result = await wrapix
     expect(result.exitCode, String(result.stderr)).not.toBe(0)
@@ -165,12 +153,11 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the 
     expect(record!.exitCode).not.toBe(0)
     expect(record!.exitCode).not.toBeNull()
     expect(await waitForNoContainers({ 'wrapix.workspace': project.dir }, 15_000)).toEqual([])
-    expect(await netnsList()).not.toContain(`wrapix-${sessionId}`)
     expect(await processesOf(sessionId)).toEqual([])
-    expect(existsSync(join(NETNS_OWNER_DIR, `wrapix-${sessionId}`))).toBe(false)
+    expect(existsSync(sessionDir(sessionId))).toBe(false)
   })
 
-  it('SIGKILL: the sandbox stops, and the next run finalizes the record and removes the stale namespace', async () => {
+  it('SIGKILL: the sandbox stops, and the next run finalizes the record and removes the stale session directory', async () => {
     const wrapix = spawnWrapix(['run', project.dir, ...flags(boundary), '--', 'sleep', '300'], { home, timeoutMs: 90_000 })
     const sessionId = await runningSession()
     killedSessions.push(sessionId)
@@ -184,7 +171,7 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the 
     const killed = (await records()).find((r) => r.id === sessionId)
     expect(killed).toMatchObject({ exitCode: null, exitStatus: 'unknown', host: { finalizedBy: 'recovery' }, policy: { mode: 'limit' } })
     expect(await records()).toHaveLength(2)
-    expect(await netnsList()).not.toContain(`wrapix-${sessionId}`)
+    expect(existsSync(sessionDir(sessionId))).toBe(false)
     expect(await processesOf(sessionId)).toEqual([])
   })
 })

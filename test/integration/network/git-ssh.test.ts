@@ -51,10 +51,10 @@ describe.each(['container', 'gvisor'] as const)('git over SSH under %s', (bounda
   it('reaches an allowlisted git host through the proxy and not a name nobody listed', async () => {
     const sessionId = uniqueId()
     const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`git.test:${port}`, '127.0.0.2'], deny: [], mode: 'limit' })
-    const net = await startSessionNetwork({
-      sessionId, policy, auditPath: join(dir, `${sessionId}.jsonl`), resolve: { 'git.test': '127.0.0.2', 'other.test': '127.0.0.2' },
-      runtimeDir: join(dir, 'run'), boundary,
-    })
+    const socketDir = join(dir, 'run', sessionId)
+    const net = { socketDir, ...await startSessionNetwork({
+      sessionId, policy, auditPath: join(dir, `${sessionId}.jsonl`), resolve: { 'git.test': '127.0.0.2', 'other.test': '127.0.0.2' }, socketDir,
+    }) }
     const { env, files } = sshProxyFiles()
     const ssh = `${env.GIT_SSH_COMMAND} -i /keys/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`
     const mounts = [...files.flatMap((f) => ['-v', `${join(dir, 'files', f.dest)}:${f.dest}:ro`]), '-v', `${join(dir, 'id')}:/keys/id:ro`, '--env', `GIT_SSH_COMMAND=${ssh}`]

@@ -1,6 +1,7 @@
-// limit mode for real: podman (crun and gVisor) in a loopback-only namespace, the forwarder and the proxy.
+// limit mode for real: podman (crun and gVisor) with only loopback, the in-sandbox relay and the proxy on a mounted socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -9,7 +10,6 @@ import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import type { PolicyLayers } from '../../../src/network/effective-policy.js'
 import { startSessionNetwork } from '../../../src/network/session-network.js'
 import type { SessionNetwork } from '../../../src/network/session-network.js'
-import { netnsExists } from '../../../src/network/netns.js'
 import type { AuditEvent } from '../../../src/network/audit-log.js'
 import { curlLine, runScript, sandboxArgv, startTargets, TEST_IMAGE, uniqueId } from '../../helpers/network-targets.js'
 import type { Targets } from '../../helpers/network-targets.js'
@@ -29,11 +29,12 @@ function layers(allow: string[], deny: string[] = [], project: PolicyLayers['pro
   return { profileName: 'base', profile: null, user: null, project, allow, deny, mode: 'limit' }
 }
 
-async function open(boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null) {
+async function open(_boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null) {
   const sessionId = uniqueId()
   const { policy } = effectivePolicy(layers(allow, deny, project))
   const auditPath = join(work, `${sessionId}.network.jsonl`)
-  const net = await startSessionNetwork({ sessionId, policy, auditPath, resolve, runtimeDir: join(work, 'run'), boundary })
+  const socketDir = join(work, 'run', sessionId, 'net')
+  const net = { socketDir, ...(await startSessionNetwork({ sessionId, policy, auditPath, resolve, socketDir })) }
   return { sessionId, net, auditPath }
 }
 
@@ -78,7 +79,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
       metadata: '000/403', private: '000/403', deny: '000/403', project: '000/403',
     })
     expect(out.reason).toBe(`wrapix: other.test:${http} is not in the allowlist; allow it with: --allow other.test:${http}`)
-    expect(await netnsExists(`wrapix-${sessionId}`)).toBe(false)
+    expect(existsSync(join(work, 'run', sessionId, 'net', 'proxy.sock'))).toBe(false)
 
     const audit = await readAudit(auditPath)
     const byHost = (h: string) => audit.filter((e) => e.host === h)
@@ -98,25 +99,28 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
     try {
       out = await runScript(net, boundary, [
         'echo "links=$(ip -o link | wc -l)"',
-        // gVisor lists the loopback's local/broadcast entries here too; anything else would be a way out.
-        `echo "routes4=$(ip -4 route | grep -cvE '^(local|broadcast) ')"`,
+        // gVisor lists the loopback's own routes here (local/broadcast, 127.0.0.0/8 dev lo); anything else would be a way out.
+        `echo "routes4=$(ip -4 route | grep -cvE '^(local|broadcast) |dev lo( |$)')"`,
         // Only with no route out (checked above, and again here) may a packet be aimed at TEST-NET-1.
-        `[ -z "$(ip -4 route | grep -vE '^(local|broadcast) ')" ] && python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))' 2>/dev/null; echo "udp=$?"`,
+        `[ -z "$(ip -4 route | grep -vE '^(local|broadcast) |dev lo( |$)')" ] && python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))' 2>/dev/null; echo "udp=$?"`,
         `echo "direct=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 5 http://${targets.address}:${targets.httpPort}/)"`,
         `echo "dns=$(getent hosts api.test >/dev/null 2>&1; echo $?)"`,
         'ip link set lo down 2>/dev/null; echo "linkdown=$?"',
         'ip route add 10.0.0.0/8 dev lo 2>/dev/null; echo "routeadd=$?"',
         `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)' 2>/dev/null; echo "raw=$?"`,
+        // The socket directory is read-only: the proxy socket cannot be replaced or removed from inside.
+        'rm -f /run/wrapix/proxy.sock 2>/dev/null; echo "rmsock=$?"',
+        'touch /run/wrapix/x 2>/dev/null; echo "touch=$?"',
       ].join('\n'))
     } finally {
       await net.close()
     }
-    expect(out).toMatchObject({ links: '1', routes4: '0', direct: '000', linkdown: '2', routeadd: '2', raw: '1' })
+    expect(out).toMatchObject({ links: '1', routes4: '0', direct: '000', linkdown: '2', routeadd: '2', raw: '1', rmsock: '1', touch: '1' })
     expect(out.udp).not.toBe('0')
     expect(out.dns).not.toBe('0')
   })
 
-  it('leaves the sandbox without network when the forwarder dies, and says so', async () => {
+  it('leaves the sandbox without network when the relay dies or the proxy stops, and says so', async () => {
     const { net, sessionId } = await open(boundary, [`api.test:${targets.tlsPort}`, targets.address], [], { 'api.test': targets.address })
     const name = `wrapix-test-${sessionId}`
     try {
@@ -124,10 +128,15 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
       await execa('podman', argv)
       const fetch = async () => (await execa('podman', ['exec', name, 'curl', '-s', '-o', '/dev/null', '--max-time', '5', '-w', '%{http_code}', '--cacert', '/certs/cert.pem', `https://api.test:${targets.tlsPort}/`], { reject: false })).stdout
       expect(await fetch()).toBe('200')
-      const pids = (await execa('ip', ['netns', 'pids', `wrapix-${sessionId}`])).stdout.split('\n')
-      const comms = await Promise.all(pids.map(async (p) => [p, (await readFile(`/proc/${p}/comm`, 'utf8').catch(() => '')).trim()] as const))
-      for (const [pid, comm] of comms) if (comm === 'socat') process.kill(Number(pid), 'SIGKILL')
-      expect(await net.failed).toMatch(/forwarder exited.*no network now/)
+      // The agent kills the relay: nothing listens on the loopback any more, and there is no other way out.
+      await execa('podman', ['exec', name, 'pkill', '-x', 'socat'])
+      expect(await fetch()).toBe('000')
+      // A relay the agent starts itself still only reaches the proxy, which still decides.
+      await execa('podman', ['exec', '-d', name, 'socat', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await fetch()).toBe('200')
+      // The proxy stops (wrapix gone): the relay has nothing to connect to; the launcher is told.
+      await net.close()
       expect(await fetch()).toBe('000')
     } finally {
       await execa('podman', ['rm', '-f', '-t', '0', name], { reject: false })
@@ -154,11 +163,11 @@ describe('several sessions at once', () => {
   })
 })
 
-it('refuses to start when the forwarder cannot reach its namespace (fail closed)', async () => {
-  const sessionId = uniqueId()
+it('refuses to start when the proxy cannot listen (fail closed)', async () => {
   const { policy } = effectivePolicy(layers([]))
-  await expect(startSessionNetwork({ sessionId, policy, auditPath: join(work, 'x.jsonl'), resolve: {}, runtimeDir: join(work, 'bad,dir') }))
-    .rejects.toMatchObject({ kind: 'host' })
-  expect(await netnsExists(`wrapix-${sessionId}`)).toBe(false)
+  const socketDir = join(work, 'file-not-dir')
+  await writeFile(socketDir, '')
+  await expect(startSessionNetwork({ sessionId: uniqueId(), policy, auditPath: join(work, 'x.jsonl'), resolve: {}, socketDir }))
+    .rejects.toThrow()
   expect(TEST_IMAGE).toBeTruthy()
 })

@@ -67,7 +67,7 @@ describe('bad input', () => {
     [['-e', '1BAD=x'], /^wrapix: -e 1BAD=…: "1BAD" is not a variable name$/],
     [['-e', 'DB-PASSWORD=hunter2-secret-value'], /^wrapix: -e DB-PASSWORD=…: "DB-PASSWORD" is not a variable name$/],
     [['-v', '/data'], /^wrapix: -v \/data: expected SRC:DST or SRC:DST:ro\|rw$/],
-    [['--boundary', 'vm'], /^wrapix: option '--boundary <kind>' argument 'vm' is invalid\. Allowed choices are microvm, gvisor, container\.$/],
+    [['--boundary', 'vm'], /^wrapix: option '--boundary <kind>' argument 'vm' is invalid\. Allowed choices are auto, microvm, gvisor, container\.$/],
     [['--agent', 'clippy'], /^wrapix: option '--agent <name>' argument 'clippy' is invalid/],
     [['config', '--', 'ls'], /^wrapix: "--" and a command only go with run or shell$/],
   ])('%j exits 2 with one line naming the problem, and a hint', async (args, line) => {
@@ -173,12 +173,30 @@ describe('--dry-run', () => {
     expect(argv[argv.indexOf('--runtime') + 1]).toBe('crun')
   })
 
-  it('the default microvm boundary stops on this host with both ways forward', async () => {
+  it('an explicit microvm boundary stops on this host with both ways forward', async () => {
     fake.host = aRootHost({ user: { home }, kvm: { usable: false, reason: 'no /dev/kvm' }, runtimes: { krun: null } })
-    const { code, stderr } = await run(['--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
+    const { code, stderr } = await run(['--boundary', 'microvm', '--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
     expect(code).toBe(4)
     expect(stderr).toContain('wrapix: the microvm boundary needs a usable /dev/kvm (no /dev/kvm) and a krun runtime')
     expect(stderr).toContain('--boundary gvisor')
+  })
+
+  it('the default (auto) takes the strongest boundary the host has and says why in one line', async () => {
+    fake.host = aRootHost({ user: { home }, runtimes: { krun: null } })
+    const { code, stdout, stderr } = await run(['--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
+    expect(code, stderr).toBe(0)
+    expect(stderr).toContain('wrapix: boundary gvisor (no krun runtime; install crun-krun for a microVM)\n')
+    expect(stdout).toContain('runsc')
+  })
+
+  it('a minimum in the user config stops auto from going below it, naming the file and the fix', async () => {
+    mkdirSync(join(home, '.config', 'wrapix'), { recursive: true })
+    writeFileSync(join(home, '.config', 'wrapix', 'config.yaml'), 'minimumBoundary: gvisor\n')
+    fake.host = aRootHost({ user: { home }, runtimes: { krun: null, runsc: null } })
+    const { code, stderr } = await run(['--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
+    expect(code).toBe(4)
+    expect(stderr).toContain('no boundary at least as strong as gvisor runs on this host')
+    expect(stderr).toContain('install runsc for gVisor')
   })
 })
 
@@ -226,7 +244,8 @@ describe('wrapix config', () => {
   it('--explain lists the settings a file can hold', async () => {
     const { code, stdout } = await run(['config', '--explain'])
     expect(code).toBe(0)
-    expect(stdout).toMatch(/^boundary\s+microvm \(default\), gvisor or container$/m)
+    expect(stdout).toMatch(/^boundary\s+auto \(default: the strongest this host supports\), microvm, gvisor or container$/m)
+    expect(stdout).toMatch(/^minimumBoundary\s+the weakest boundary/m)
   })
 })
 
@@ -290,10 +309,11 @@ describe('--help', () => {
                                         WRAPIX_PROFILE)
         --agent <name>                  agent to start (env WRAPIX_AGENT) (choices:
                                         "claude", "codex", "gemini", "shell")
-        --boundary <kind>               isolation: microvm (default), gvisor,
-                                        container (env WRAPIX_BOUNDARY;
-                                        WRAPIX_NO_MICROVM=1 = container) (choices:
-                                        "microvm", "gvisor", "container")
+        --boundary <kind>               isolation: auto (default: strongest
+                                        available), microvm, gvisor, container (env
+                                        WRAPIX_BOUNDARY; WRAPIX_NO_MICROVM=1 =
+                                        container) (choices: "auto", "microvm",
+                                        "gvisor", "container")
         --network <mode>                limit (allowlist, default), open, none (env
                                         WRAPIX_NETWORK) (choices: "limit", "open",
                                         "none")

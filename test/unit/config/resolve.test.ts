@@ -41,7 +41,8 @@ describe('precedence: flag > env > project > user > profile > default', () => {
     const s = resolveSettings({ flags: emptyFlags(), env: {}, layers: { user: null, project: null }, profileName: { value: 'base', source: 'default' }, profile: aProfile(), hostCpus: 8 })
     expect(s.memoryMb).toEqual({ value: 4096, source: 'default' })
     expect(s.pidsLimit).toEqual({ value: 4096, source: 'default' })
-    expect(s.boundary).toEqual({ value: 'microvm', source: 'default' })
+    expect(s.boundary).toEqual({ value: 'auto', source: 'default' })
+    expect(s.minimumBoundary).toEqual({ value: null, source: 'default' })
     expect(s.agent).toEqual({ value: 'claude', source: 'default' })
     expect(s.networkMode).toEqual({ value: 'limit', source: 'default' })
     expect(s.image).toEqual({ value: null, source: 'default' })
@@ -104,7 +105,7 @@ describe('boundary', () => {
     expect(resolve({ env: { WRAPIX_NO_MICROVM: value } }).boundary).toEqual({ value: 'container', source: 'env' })
   })
   it.each(['0', 'false', ''])('WRAPIX_NO_MICROVM=%j keeps the default', (value) => {
-    expect(resolve({ env: { WRAPIX_NO_MICROVM: value } }).boundary).toEqual({ value: 'microvm', source: 'default' })
+    expect(resolve({ env: { WRAPIX_NO_MICROVM: value } }).boundary).toEqual({ value: 'auto', source: 'default' })
   })
   it('an explicit flag or WRAPIX_BOUNDARY wins over WRAPIX_NO_MICROVM', () => {
     expect(resolve({ flags: { boundary: 'gvisor' }, env: { WRAPIX_NO_MICROVM: '1' } }).boundary.value).toBe('gvisor')
@@ -153,7 +154,7 @@ describe('an unapproved project file cannot widen the sandbox', () => {
     const approved = projectFile('boundary: container\n')
     const changed = projectFile('boundary: container\n# edited by the agent\n')
     expect(projectApproved({ user: approving(approved), project: changed })).toBe(false)
-    expect(resolve({ layers: { user: approving(approved), project: changed } }).boundary.value).toBe('microvm')
+    expect(resolve({ layers: { user: approving(approved), project: changed } }).boundary.value).toBe('auto')
   })
 })
 
@@ -260,7 +261,7 @@ describe('a project file the user has not approved (a hostile commit) cannot wid
   it('says that an approval by content hash alone (the old form) no longer applies', () => {
     const project = projectFile('boundary: container\n')
     const s = resolve({ layers: { user: userFile(`approvedPolicies: ["${contentHash(project.text)}"]\n`), project } })
-    expect(s.boundary.value).toBe('microvm')
+    expect(s.boundary.value).toBe('auto') // the default: the project's weaker value is ignored
     expect(s.warnings[0]).toBe(`${PROJECT_FILE}: its approval names no file and no longer applies; review it and approve again with: wrapix policy approve`)
   })
 })
@@ -274,5 +275,21 @@ describe('image references', () => {
   it('are refused from --image and WRAPIX_IMAGE', () => {
     expect(thrownBy(() => resolve({ flags: { image: '--privileged' } }))).toMatchObject({ kind: 'usage', message: '--image "--privileged" is not an image reference' })
     expect(thrownBy(() => resolve({ env: { WRAPIX_IMAGE: 'a b' } })).message).toBe('WRAPIX_IMAGE "a b" is not an image reference')
+  })
+})
+
+describe('minimumBoundary', () => {
+  it('comes from the user config; a project file may raise it but never lower it', () => {
+    expect(resolve({ user: 'minimumBoundary: gvisor\n' }).minimumBoundary).toMatchObject({ value: 'gvisor', source: 'user' })
+    expect(resolve({ user: 'minimumBoundary: gvisor\n', project: 'minimumBoundary: container\n' }).minimumBoundary).toMatchObject({ value: 'gvisor', source: 'user' })
+    expect(resolve({ user: 'minimumBoundary: gvisor\n', project: 'minimumBoundary: microvm\n' }).minimumBoundary).toMatchObject({ value: 'microvm', source: 'project' })
+    expect(resolve({ project: 'minimumBoundary: container\n' }).minimumBoundary).toMatchObject({ value: 'container', source: 'project' })
+    expect(resolve({}).minimumBoundary).toEqual({ value: null, source: 'default' })
+  })
+
+  it('an unapproved project file cannot pick auto or a weaker boundary over the user config', () => {
+    const s = resolve({ user: 'boundary: microvm\n', project: 'boundary: auto\n' })
+    expect(s.boundary).toMatchObject({ value: 'microvm', source: 'user' })
+    expect(s.warnings.join('\n')).toContain('ignoring boundary "auto"')
   })
 })

@@ -13,6 +13,7 @@ export function aSettings(overrides: Partial<ResolvedSettings> = {}): ResolvedSe
     profile: sourced('base'),
     agent: sourced('claude'),
     boundary: sourced('container', 'flag'),
+    minimumBoundary: { value: null, source: 'default' },
     image: sourced<string | null>('localhost/wrapix-base:bookworm', 'flag'),
     cpus: sourced(2),
     memoryMb: sourced(4096),

@@ -45,7 +45,9 @@ describe('Containerfile for the built-in profiles', () => {
     expect(file).toContain('ln -s /opt/wrapix/agents/codex/package/vendor/x86_64-unknown-linux-musl/bin/codex /usr/local/bin/codex')
   })
 
-  it('has no apt step when the profile lists no apt packages', () => {
-    expect(imageSpec('bare', ProfileSchema.parse({}), platform).containerfile).not.toContain('apt-get')
+  it('installs only the sandbox network relay (socat) when the profile lists no apt packages', () => {
+    const spec = imageSpec('bare', ProfileSchema.parse({}), platform)
+    expect(spec.aptPackages).toEqual(['socat'])
+    expect(spec.containerfile).toContain('apt-get install -y --no-install-recommends socat')
   })
 })

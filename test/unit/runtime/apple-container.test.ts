@@ -16,8 +16,8 @@ describe('appleContainerArgv', () => {
   })
 
   it('rounds CPUs to a whole number of at least 1, and spells memory in M', () => {
-    expect(valuesOf(appleContainerArgv(macPlan({ limits: { cpus: 0.5, memoryMb: 2048, pids: 10 } })), '--cpus')).toEqual(['1'])
-    expect(valuesOf(appleContainerArgv(macPlan({ limits: { cpus: 2.6, memoryMb: 2048, pids: 10 } })), '--memory')).toEqual(['2048M'])
+    expect(valuesOf(appleContainerArgv(macPlan({ limits: { cpus: 0.5, memoryMb: 2048, pids: 10, enforced: true } })), '--cpus')).toEqual(['1'])
+    expect(valuesOf(appleContainerArgv(macPlan({ limits: { cpus: 2.6, memoryMb: 2048, pids: 10, enforced: true } })), '--memory')).toEqual(['2048M'])
   })
 
   it('passes secrets by name only', () => {

@@ -29,7 +29,7 @@ describe('podmanRunArgv', () => {
   })
 
   it('applies the limits, with no swap beyond the memory limit', () => {
-    const argv = podmanRunArgv(aPlan({ limits: { cpus: 1.5, memoryMb: 512, pids: 100 } }))
+    const argv = podmanRunArgv(aPlan({ limits: { cpus: 1.5, memoryMb: 512, pids: 100, enforced: true } }))
     expect(valuesOf(argv, '--pids-limit')).toEqual(['100'])
     expect(valuesOf(argv, '--memory')).toEqual(['512m'])
     expect(valuesOf(argv, '--memory-swap')).toEqual(['512m'])
@@ -91,15 +91,15 @@ describe('podmanRunArgv', () => {
 
 describe('podmanArgv (global options + run)', () => {
   it('puts gVisor network flags before run, where podman accepts them', () => {
-    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'none' } }))
+    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'none', socketDir: null } }))
     expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=none'])
     expect(valuesOf(argv, '--network')).toEqual(['none'])
   })
 
-  it('gVisor in limit mode uses the prepared namespace with the kernel network stack', () => {
-    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'limit' } }))
-    expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=host'])
-    expect(valuesOf(argv, '--network')).toEqual(['ns:/run/netns/wrapix-a1b2c3d4e5f6'])
+  it('gVisor in limit mode keeps its own loopback-only stack and may connect to the mounted proxy socket', () => {
+    const argv = podmanArgv(aPlan({ boundary: 'gvisor', runtime: 'runsc', network: { mode: 'limit', socketDir: '/run/x/net' } }))
+    expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=none', '--runtime-flag', 'host-uds=open'])
+    expect(valuesOf(argv, '--network')).toEqual(['none'])
   })
 
   it('tells runsc to apply podman\'s seccomp profile (it drops it otherwise); other runtimes apply it anyway', () => {
@@ -107,8 +107,20 @@ describe('podmanArgv (global options + run)', () => {
     expect(valuesOf(podmanRunArgv(aPlan({ boundary: 'container', runtime: 'crun' })), '--runtime-flag')).toEqual([])
   })
 
-  it.each(['container', 'microvm'] as const)('%s has no global options', (boundary) => {
-    expect(globalOptions(podmanArgv(aPlan({ boundary, network: { mode: 'limit' } })))).toEqual([])
+  it.each(['container', 'microvm'] as const)('%s has no global options and only loopback in every mode', (boundary) => {
+    for (const mode of ['limit', 'open', 'none'] as const) {
+      const argv = podmanArgv(aPlan({ boundary, network: { mode, socketDir: mode === 'none' ? null : '/run/x/net' } }))
+      expect(globalOptions(argv)).toEqual([])
+      expect(valuesOf(argv, '--network')).toEqual(['none'])
+    }
+  })
+
+  it('drops cgroup limits the host cannot delegate (rootless on cgroup v1), and tells runsc not to try', () => {
+    const plan = aPlan({ boundary: 'gvisor', runtime: 'runsc', limits: { cpus: 2, memoryMb: 512, pids: 300, enforced: false } })
+    const argv = podmanArgv(plan)
+    expect(globalOptions(argv)).toEqual(['--runtime-flag', 'network=none', '--runtime-flag', 'ignore-cgroups'])
+    for (const flag of ['--pids-limit', '--memory', '--memory-swap', '--cpus']) expect(argv).not.toContain(flag)
+    expect(podmanArgv({ ...plan, limits: { ...plan.limits, enforced: true } })).toContain('--pids-limit')
   })
 
   it('is the whole contract of a container session (snapshot)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Sourced } from '../../../src/config/settings.js'
 import { chooseBoundary } from '../../../src/sandbox/boundary.js'
-import type { Boundary } from '../../../src/sandbox/plan.js'
+import { BOUNDARIES as BOUNDARIES_STRONGEST_FIRST, type Boundary } from '../../../src/sandbox/plan.js'
 import { thrownBy } from '../helpers/errors.js'
 import { aHost } from '../helpers/host.js'
 
@@ -80,5 +80,51 @@ describe('chooseBoundary on macOS', () => {
     expect(err.kind).toBe('host')
     expect(err.message).toBe("Apple's container CLI is not installed")
     expect(err.hint).toContain('github.com/apple/container')
+  })
+})
+
+describe('chooseBoundary auto: the strongest boundary the host supports', () => {
+  const auto: Sourced<'auto'> = { value: 'auto', source: 'default' }
+  const min = (value: Boundary): Sourced<Boundary> => ({ value, source: 'user', file: '/home/ada/.config/wrapix/config.yaml' })
+  // Every combination of the facts that decide: usable KVM, krun, runsc, crun.
+  const combos = [true, false].flatMap((kvm) => [true, false].flatMap((krun) => [true, false].flatMap((runsc) => [true, false].map((crun) => ({ kvm, krun, runsc, crun })))))
+  const hostWith = (f: (typeof combos)[number]) =>
+    aHost({ kvm: f.kvm ? { usable: true } : { usable: false, reason: 'no /dev/kvm' }, runtimes: { krun: f.krun ? '/usr/bin/krun' : null, runsc: f.runsc ? '/usr/bin/runsc' : null, crun: f.crun ? '/usr/bin/crun' : null } })
+  const expected = (f: (typeof combos)[number]): Boundary | null => (f.kvm && f.krun ? 'microvm' : f.runsc ? 'gvisor' : f.crun ? 'container' : null)
+
+  it.each(combos)('kvm=$kvm krun=$krun runsc=$runsc crun=$crun', (facts) => {
+    const want = expected(facts)
+    for (const floor of [null, ...BOUNDARIES_STRONGEST_FIRST]) {
+      const minimum = floor ? min(floor) : { value: null, source: 'default' as const }
+      const ok = want !== null && (floor === null || BOUNDARIES_STRONGEST_FIRST.indexOf(want) <= BOUNDARIES_STRONGEST_FIRST.indexOf(floor))
+      if (ok) {
+        expect(chooseBoundary(auto, hostWith(facts), minimum)).toMatchObject({ backend: 'podman', boundary: want, runtime: { microvm: 'krun', gvisor: 'runsc', container: 'crun' }[want!] })
+      } else {
+        const err = thrownBy(() => chooseBoundary(auto, hostWith(facts), minimum))
+        expect(err.kind).toBe('host')
+        expect(err.message).toContain(`no boundary at least as strong as ${floor ?? 'container'} runs on this host`)
+        if (floor) expect(err.hint).toContain('lower minimumBoundary')
+      }
+    }
+  })
+
+  it('announces what it chose and what a stronger one lacks, with the fix', () => {
+    expect(chooseBoundary(auto, hostWith({ kvm: true, krun: false, runsc: true, crun: true })).note).toBe('boundary gvisor (no krun runtime; install crun-krun for a microVM)')
+    expect(chooseBoundary(auto, hostWith({ kvm: false, krun: false, runsc: false, crun: true })).note).toBe(
+      'boundary container (no usable /dev/kvm (no /dev/kvm), no krun runtime, no runsc; enable KVM, install crun-krun for a microVM, install runsc for gVisor)')
+    expect(chooseBoundary(auto, hostWith({ kvm: true, krun: true, runsc: true, crun: true })).note).toBe('boundary microvm')
+  })
+
+  it('an explicit value below the minimum is refused, whatever the host has', () => {
+    const err = thrownBy(() => chooseBoundary({ value: 'container', source: 'flag' }, aHost(), min('gvisor')))
+    expect(err.kind).toBe('policy')
+    expect(err.message).toBe('boundary container is weaker than minimumBoundary gvisor (/home/ada/.config/wrapix/config.yaml)')
+    expect(chooseBoundary({ value: 'microvm', source: 'flag' }, aHost(), min('gvisor')).boundary).toBe('microvm')
+    expect(chooseBoundary({ value: 'gvisor', source: 'flag' }, aHost(), min('gvisor')).note).toBeUndefined()
+  })
+
+  it('macOS is always Apple container, auto included', () => {
+    const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null } })
+    expect(chooseBoundary(auto, mac, min('microvm'))).toEqual({ backend: 'apple-container', boundary: 'microvm', runtime: 'krun' })
   })
 })

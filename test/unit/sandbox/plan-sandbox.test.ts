@@ -125,7 +125,15 @@ describe('planSandbox: user, mounts, limits, command', () => {
 
   it('carries the resolved limits', () => {
     const plan = planSandbox(aPlanInput({ settings: aSettings({ cpus: sourced(1.5, 'flag'), memoryMb: sourced(512, 'flag'), pidsLimit: sourced(100, 'flag') }) }))
-    expect(plan.limits).toEqual({ cpus: 1.5, memoryMb: 512, pids: 100 })
+    expect(plan.limits).toEqual({ cpus: 1.5, memoryMb: 512, pids: 100, enforced: true })
+  })
+
+  it('marks limits as not enforced for a rootless user on cgroup v1 (podman cannot be delegated them), never for root', () => {
+    for (const cgroup of ['v1', 'hybrid', 'unknown'] as const) {
+      expect(planSandbox(aPlanInput({ host: aHost({ cgroup }) })).limits.enforced).toBe(false)
+      expect(planSandbox(aPlanInput({ host: aRootHost({ cgroup }), pathFacts: dirs(PROJECT) })).limits.enforced).toBe(true)
+    }
+    expect(planSandbox(aPlanInput({ host: aHost({ cgroup: 'v2' }) })).limits.enforced).toBe(true)
   })
 
   it('runs the command through the entrypoint; shell mode runs bash; agent mode runs the agent', () => {
@@ -163,23 +171,31 @@ describe('planSandbox: user, mounts, limits, command', () => {
 })
 
 describe('planSandbox: network prerequisites', () => {
-  it('limit mode needs root for the network namespace', () => {
-    const err = thrownBy(() => planSandbox(aPlanInput({ settings: aSettings({ networkMode: sourced('limit') }) })))
-    expect(err.kind).toBe('host')
-    expect(err.hint).toContain('--network none')
-  })
-
-  it('limit mode as root needs ip and socat, naming the packages', () => {
-    const host = aRootHost({ tools: { ip: null, socat: null } })
-    const err = thrownBy(() => planSandbox(aPlanInput({ host, settings: aSettings({ networkMode: sourced('limit') }), pathFacts: dirs(PROJECT) })))
-    expect(err.message).toBe('network mode "limit" needs ip (package iproute2) and socat (package socat)')
-    expect(err.hint).toContain('sudo apt install iproute2 socat')
-  })
-
-  it('limit mode sets the proxy variables', () => {
-    const plan = planSandbox(aPlanInput({ host: aRootHost(), settings: aSettings({ networkMode: sourced('limit') }) }))
-    expect(plan.network).toEqual({ mode: 'limit' })
+  it.each(['limit', 'open'] as const)('%s mode works for a normal user with no host tools: the proxy socket is mounted read-only for the relay', (mode) => {
+    const plan = planSandbox(aPlanInput({ host: aHost({ tools: { ip: null, socat: null, setpriv: null } }), settings: aSettings({ networkMode: sourced(mode) }) }))
+    const socketDir = '/run/user/1000/wrapix/a1b2c3d4e5f6/net'
+    expect(plan.network).toEqual({ mode, socketDir })
+    expect(plan.mounts).toContainEqual({ kind: 'bind', source: socketDir, dest: '/run/wrapix', readOnly: true })
+    expect(plan.hostDirs).toContain(socketDir)
     expect(plan.env.HTTPS_PROXY).toBe('http://127.0.0.1:3128')
+    const entry = plan.files.find((f) => f.dest === '/etc/wrapix/session/entry.sh')!.content
+    expect(entry).toContain('UNIX-CONNECT:/run/wrapix/proxy.sock')
+    // The relay starts and listens before the command runs.
+    expect(entry.indexOf('TCP-LISTEN:3128,bind=127.0.0.1')).toBeLessThan(entry.indexOf('exec "$@"'))
+    expect(entry.indexOf('0100007F:0C38')).toBeLessThan(entry.indexOf('exec "$@"'))
+  })
+
+  it('none mode has no socket, no relay and no proxy variables', () => {
+    const plan = planSandbox(aPlanInput({}))
+    expect(plan.network).toEqual({ mode: 'none', socketDir: null })
+    expect(plan.mounts.some((m) => m.dest === '/run/wrapix')).toBe(false)
+    expect(plan.files.find((f) => f.dest === '/etc/wrapix/session/entry.sh')!.content).not.toContain('socat')
+    expect(plan.env.HTTPS_PROXY).toBeUndefined()
+  })
+
+  it('refuses a user mount over the proxy socket directory', () => {
+    const err = thrownBy(() => planSandbox(aPlanInput({ settings: aSettings({ mounts: [{ source: PROJECT, dest: '/run/wrapix/x', mode: 'rw', optional: false, source_: 'flag', explicit: true }] }), pathFacts: dirs(PROJECT) })))
+    expect(err.message).toContain('reserved by wrapix')
   })
 
   it('none mode needs neither root nor tools', () => {
