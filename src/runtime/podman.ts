@@ -23,9 +23,10 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     // Hardening: no capabilities at all, no privilege gain through setuid, podman's default seccomp profile.
     '--cap-drop', 'all',
     '--security-opt', 'no-new-privileges',
-    // runsc loads the OCI seccomp profile inside its sandbox only when told; without it, podman's profile
-    // would be silently dropped under gVisor (the calls it denies would reach gVisor's own kernel).
-    ...(plan.boundary === 'gvisor' ? ['--runtime-flag', 'oci-seccomp'] : []),
+    // Under gVisor podman's profile is not loaded (no runsc --oci-seccomp): the agent's system calls are
+    // answered by gVisor's own kernel (the Sentry), which itself runs under runsc's host seccomp filter, so
+    // the host kernel never sees them. runsc 20221219's --oci-seccomp also refuses socat's poll loop, which
+    // would cut the in-sandbox proxy relay (no network at all). See docs/security.md, "Boundary".
     ...limitArgs(plan.limits),
     ...userArgs(plan),
     '--hostname', 'wrapix',
