@@ -55,8 +55,11 @@ function parseTarget(text: string): { host: string; port: number } {
 function approvalTarget(workspace: string, profileFile?: string): { loaded: ApprovableFile; widens: string[]; mounts: readonly Mount[] } {
   if (profileFile !== undefined && resolve(workspace, profileFile) !== projectConfigFile(workspace)) {
     const file = resolve(workspace, profileFile)
-    // Only a project profile is approved by name: approving any other file (a README, ~/.bashrc) would mean nothing.
-    if (dirname(file) !== projectProfilesDir(workspace) || !/\.ya?ml$/.test(file)) {
+    // Only a project profile (or the one a Nix dev shell generated for this shell) is approved by name:
+    // approving any other file (a README, ~/.bashrc) would mean nothing.
+    const devShell = pathsHere().devShellProfile
+    const isDevShellProfile = devShell !== undefined && file === resolve(devShell)
+    if (!isDevShellProfile && (dirname(file) !== projectProfilesDir(workspace) || !/\.ya?ml$/.test(file))) {
       throw new WrapixError('usage', `${profileFile} is not a project profile or the project config`, `approve ${projectConfigFile(workspace)} (no argument) or a file in ${projectProfilesDir(workspace)}/`)
     }
     const text = readOptionalFile(file)

@@ -156,9 +156,9 @@ describe('wrapix-builder config and setup', () => {
     expect(r.stdout + r.stderr).toBe('')
   })
 
-  it('status of a builder that is not running exits 1 and says absent', async () => {
+  it('status of a builder that is not running exits 4 (host) and says absent', async () => {
     const r = await builder('--name', 'cli-builder-absent', '--json', 'status')
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(4)
     expect(JSON.parse(r.stdout)).toMatchObject({ container: 'absent', ssh: null })
   })
 })
