@@ -13,6 +13,8 @@ import type { Boundary } from '../../src/sandbox/plan.js'
 import type { SessionNetwork } from '../../src/network/session-network.js'
 import { PROXY_SOCKET_DIR, podmanNetworkArgs } from '../../src/runtime/podman-network.js'
 import { proxyRelayLines } from '../../src/sandbox/entrypoint.js'
+import { podmanAs } from './podman.js'
+import { giveTo, type TestUser } from './test-user.js'
 
 export const TEST_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
 
@@ -60,12 +62,15 @@ export type SandboxNet = SessionNetwork & { readonly socketDir: string | null }
 /**
  * `podman run` argv for a sandbox on this network, hardened as wrapix runs it: wrapix's network options,
  * the proxy socket's directory and the relay that the session entrypoint starts before the command.
+ * With a normal user (rootless podman on a host that cannot delegate cgroups), runsc runs without cgroups
+ * as wrapix runs it there.
  */
-export function sandboxArgv(net: SandboxNet, boundary: Boundary, extra: string[], command: string[]): string[] {
+export function sandboxArgv(net: SandboxNet, boundary: Boundary, extra: string[], command: string[], user: TestUser | null = null): string[] {
   const args = podmanNetworkArgs(net.socketDir ? 'limit' : 'none', boundary)
   const relay = net.socketDir ? ['sh', '-c', [...proxyRelayLines(), 'exec "$@"'].join('\n'), 'sh'] : []
+  const cgroups = user && boundary === 'gvisor' ? ['--runtime-flag', 'ignore-cgroups'] : []
   return [
-    ...args.global, 'run', '--rm', '--runtime', RUNTIME[boundary],
+    ...args.global, ...cgroups, 'run', '--rm', '--runtime', RUNTIME[boundary],
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges',
     ...args.run, ...Object.entries(net.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     ...(net.socketDir ? ['--mount', `type=bind,source=${net.socketDir},destination=${PROXY_SOCKET_DIR},ro=true`] : []),
@@ -73,9 +78,18 @@ export function sandboxArgv(net: SandboxNet, boundary: Boundary, extra: string[]
   ]
 }
 
-/** Runs a shell script in the sandbox; returns its stdout lines as KEY=VALUE pairs. */
-export async function runScript(net: SandboxNet, boundary: Boundary, script: string, extra: string[] = []): Promise<Record<string, string>> {
-  const r = await execa('podman', sandboxArgv(net, boundary, extra, ['sh', '-c', script]), { reject: false, timeout: 90_000 })
+/**
+ * Hands a session's proxy socket (and its directory) to the normal user whose rootless sandbox mounts it, as
+ * wrapix running as that user would own them. The directories above it must let the user pass (0711).
+ */
+export async function giveSocketTo(net: SandboxNet, user: TestUser | null): Promise<void> {
+  if (user && net.socketDir) await giveTo(net.socketDir, user)
+}
+
+/** Runs a shell script in the sandbox (rootless, as `user`, when given); returns its stdout lines as KEY=VALUE pairs. */
+export async function runScript(net: SandboxNet, boundary: Boundary, script: string, extra: string[] = [], user: TestUser | null = null): Promise<Record<string, string>> {
+  const argv = sandboxArgv(net, boundary, extra, ['sh', '-c', script], user)
+  const r = user ? await podmanAs(user, argv) : await execa('podman', argv, { reject: false, timeout: 90_000 })
   const out: Record<string, string> = {}
   for (const line of r.stdout.split('\n')) {
     const eq = line.indexOf('=')

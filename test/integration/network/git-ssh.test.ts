@@ -1,7 +1,8 @@
 // git over SSH in limit mode: ssh's ProxyCommand does CONNECT through the forwarder, the proxy decides.
-// The git server is a throw-away sshd on 127.0.0.2 with a key made for this test.
+// The git server is a throw-away sshd on 127.0.0.2 with a key made for this test. The sandbox runs as root and
+// as a normal user (rootless podman), whose copy of the key and session socket are its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -9,7 +10,8 @@ import type { ResultPromise } from 'execa'
 import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import { startSessionNetwork } from '../../../src/network/session-network.js'
 import { sshProxyFiles } from '../../../src/network/ssh-proxy-command.js'
-import { runScript, uniqueId } from '../../helpers/network-targets.js'
+import { giveSocketTo, runScript, uniqueId } from '../../helpers/network-targets.js'
+import { RUN_AS, runAsLabel } from '../../helpers/test-user.js'
 
 let dir: string
 let sshd: ResultPromise | null = null
@@ -17,6 +19,7 @@ const port = 30000 + (process.pid % 20000)
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wrapix-gitssh-'))
+  await chmod(dir, 0o711) // a normal user's podman passes through to the files it mounts (its key, the ssh files)
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')])
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')])
   await execa('cp', [join(dir, 'id.pub'), join(dir, 'authorized_keys')])
@@ -47,26 +50,35 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-describe.each(['container', 'gvisor'] as const)('git over SSH under %s', (boundary) => {
+const CASES = RUN_AS.flatMap((user) => (['container', 'gvisor'] as const).map((boundary) => ({ user, boundary, who: runAsLabel(user) })))
+
+describe.each(CASES)('git over SSH under $boundary, $who', ({ user, boundary }) => {
   it('reaches an allowlisted git host through the proxy and not a name nobody listed', async () => {
     const sessionId = uniqueId()
     const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [`git.test:${port}`, '127.0.0.2'], deny: [], mode: 'limit' })
+    await mkdir(join(dir, 'run'), { recursive: true, mode: 0o711 })
     const socketDir = join(dir, 'run', sessionId)
     const net = { socketDir, ...await startSessionNetwork({
       sessionId, policy, auditPath: join(dir, `${sessionId}.jsonl`), resolve: { 'git.test': '127.0.0.2', 'other.test': '127.0.0.2' }, socketDir,
     }) }
+    await giveSocketTo(net, user)
+    // The key is 0600 and the sandbox has no capabilities: each user mounts a copy it owns.
+    const key = join(dir, `id-${sessionId}`)
+    await copyFile(join(dir, 'id'), key)
+    if (user) await chown(key, user.uid, user.gid)
     const { env, files } = sshProxyFiles()
     const ssh = `${env.GIT_SSH_COMMAND} -i /keys/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`
-    const mounts = [...files.flatMap((f) => ['-v', `${join(dir, 'files', f.dest)}:${f.dest}:ro`]), '-v', `${join(dir, 'id')}:/keys/id:ro`, '--env', `GIT_SSH_COMMAND=${ssh}`]
+    const mounts = [...files.flatMap((f) => ['-v', `${join(dir, 'files', f.dest)}:${f.dest}:ro`]), '-v', `${key}:/keys/id:ro`, '--env', `GIT_SSH_COMMAND=${ssh}`]
     let out: Record<string, string>
     try {
       out = await runScript(net, boundary, [
         `echo "allowed=$(git ls-remote ssh://root@git.test:${port}${dir}/repo.git 2>/dev/null | grep -c HEAD)"`,
         `git ls-remote ssh://root@other.test:${port}${dir}/repo.git >/dev/null 2>/tmp/err; echo "unlisted=$?"`,
         'echo "why=$(grep -o "not in the allowlist" /tmp/err | head -1)"',
-      ].join('\n'), mounts)
+      ].join('\n'), mounts, user)
     } finally {
       await net.close()
+      await rm(key, { force: true })
     }
     expect(out).toEqual({ allowed: '1', unlisted: '128', why: 'not in the allowlist' })
   })

@@ -1,24 +1,28 @@
-// limit mode for real: podman (crun and gVisor) with only loopback, the in-sandbox relay and the proxy on a mounted socket.
+// limit mode for real: podman (crun and gVisor) with only loopback, the in-sandbox relay and the proxy on a mounted socket,
+// as root and as a normal user (rootless podman). For the normal user the proxy runs in the test process and its
+// socket directory is handed to that user, as wrapix running as the user would own it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { ConfigSchema } from '../../../src/config/schema.js'
 import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import type { PolicyLayers } from '../../../src/network/effective-policy.js'
 import { startSessionNetwork } from '../../../src/network/session-network.js'
 import type { SessionNetwork } from '../../../src/network/session-network.js'
 import type { AuditEvent } from '../../../src/network/audit-log.js'
-import { curlLine, runScript, sandboxArgv, startTargets, TEST_IMAGE, uniqueId } from '../../helpers/network-targets.js'
+import { curlLine, giveSocketTo, runScript, sandboxArgv, startTargets, TEST_IMAGE, uniqueId } from '../../helpers/network-targets.js'
 import type { Targets } from '../../helpers/network-targets.js'
+import { podmanAs } from '../../helpers/podman.js'
+import { RUN_AS, runAsLabel, type TestUser } from '../../helpers/test-user.js'
 
 let targets: Targets
 let work: string
 beforeAll(async () => {
   targets = await startTargets()
   work = await mkdtemp(join(tmpdir(), 'wrapix-limit-'))
+  await chmod(work, 0o711) // a normal user's podman passes through to the socket directory it mounts
 })
 afterAll(async () => {
   await targets?.close()
@@ -29,19 +33,30 @@ function layers(allow: string[], deny: string[] = [], project: PolicyLayers['pro
   return { profileName: 'base', profile: null, user: null, project, allow, deny, mode: 'limit' }
 }
 
-async function open(_boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null) {
+async function open(_boundary: 'container' | 'gvisor', allow: string[], deny: string[] = [], resolve: Record<string, string> = {}, project: PolicyLayers['project'] = null, user: TestUser | null = null) {
   const sessionId = uniqueId()
   const { policy } = effectivePolicy(layers(allow, deny, project))
   const auditPath = join(work, `${sessionId}.network.jsonl`)
+  await mkdir(join(work, 'run', sessionId), { recursive: true, mode: 0o711 })
   const socketDir = join(work, 'run', sessionId, 'net')
   const net = { socketDir, ...(await startSessionNetwork({ sessionId, policy, auditPath, resolve, socketDir })) }
+  await giveSocketTo(net, user)
   return { sessionId, net, auditPath }
 }
 
 const readAudit = async (path: string): Promise<AuditEvent[]> =>
   (await readFile(path, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent)
 
-describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary) => {
+const CASES = RUN_AS.flatMap((user) => (['container', 'gvisor'] as const).map((boundary) => ({ user, boundary, who: runAsLabel(user) })))
+
+describe.each(CASES)('limit mode under $boundary, $who', ({ user, boundary }) => {
+  /** podman as the sandbox's user; a failed call fails the test. */
+  const podman = async (args: string[]) => {
+    const r = await podmanAs(user, args)
+    if (r.exitCode !== 0) throw new Error(`podman ${args.slice(0, 2).join(' ')} failed (${r.exitCode}): ${r.stderr}`)
+    return r
+  }
+
   it('lets allowlisted names through and refuses everything else with 403, auditing each decision', async () => {
     const { tlsPort: tls, httpPort: http, address } = targets
     const resolve = {
@@ -51,7 +66,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
     const project = { file: '/w/.wrapix/config.yaml', approved: false, config: ConfigSchema.parse({ network: { allowedDomains: [`proj.test:${tls}`] } }) }
     const { net, auditPath, sessionId } = await open(boundary,
       [`api.test:${tls}`, `api.test:${http}`, `*.wild.test:${tls}`, `loop.test:${tls}`, `meta.test:${tls}`, `private.test:${tls}`, `blocked.test:${tls}`, address],
-      ['blocked.test'], resolve, project)
+      ['blocked.test'], resolve, project, user)
     let out: Record<string, string>
     let summary: Awaited<ReturnType<SessionNetwork['close']>>
     try {
@@ -69,7 +84,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
         curlLine('project', `https://proj.test:${tls}/`),
         `echo "body=$(curl -s --max-time 10 --cacert /certs/cert.pem https://api.test:${tls}/x)"`,
         `echo "reason=$(curl -s --max-time 10 http://other.test:${http}/)"`,
-      ].join('\n'), ['-v', `${targets.dir}:/certs:ro`])
+      ].join('\n'), ['-v', `${targets.dir}:/certs:ro`], user)
     } finally {
       summary = await net.close()
     }
@@ -94,7 +109,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
   })
 
   it('gives the sandbox no route, no DNS and no way to change its network', async () => {
-    const { net } = await open(boundary, [`api.test:${targets.tlsPort}`])
+    const { net } = await open(boundary, [`api.test:${targets.tlsPort}`], [], {}, null, user)
     let out: Record<string, string>
     try {
       out = await runScript(net, boundary, [
@@ -111,7 +126,7 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
         // The socket directory is read-only: the proxy socket cannot be replaced or removed from inside.
         'rm -f /run/wrapix/proxy.sock 2>/dev/null; echo "rmsock=$?"',
         'touch /run/wrapix/x 2>/dev/null; echo "touch=$?"',
-      ].join('\n'))
+      ].join('\n'), [], user)
     } finally {
       await net.close()
     }
@@ -121,25 +136,24 @@ describe.each(['container', 'gvisor'] as const)('limit mode under %s', (boundary
   })
 
   it('leaves the sandbox without network when the relay dies or the proxy stops, and says so', async () => {
-    const { net, sessionId } = await open(boundary, [`api.test:${targets.tlsPort}`, targets.address], [], { 'api.test': targets.address })
+    const { net, sessionId } = await open(boundary, [`api.test:${targets.tlsPort}`, targets.address], [], { 'api.test': targets.address }, null, user)
     const name = `wrapix-test-${sessionId}`
     try {
-      const argv = sandboxArgv(net, boundary, ['--name', name, '-d', '-v', `${targets.dir}:/certs:ro`], ['sleep', '120'])
-      await execa('podman', argv)
-      const fetch = async () => (await execa('podman', ['exec', name, 'curl', '-s', '-o', '/dev/null', '--max-time', '5', '-w', '%{http_code}', '--cacert', '/certs/cert.pem', `https://api.test:${targets.tlsPort}/`], { reject: false })).stdout
+      await podman(sandboxArgv(net, boundary, ['--name', name, '-d', '-v', `${targets.dir}:/certs:ro`], ['sleep', '120'], user))
+      const fetch = async () => (await podmanAs(user, ['exec', name, 'curl', '-s', '-o', '/dev/null', '--max-time', '5', '-w', '%{http_code}', '--cacert', '/certs/cert.pem', `https://api.test:${targets.tlsPort}/`])).stdout
       expect(await fetch()).toBe('200')
       // The agent kills the relay: nothing listens on the loopback any more, and there is no other way out.
-      await execa('podman', ['exec', name, 'pkill', '-x', 'socat'])
+      await podman(['exec', name, 'pkill', '-x', 'socat'])
       expect(await fetch()).toBe('000')
       // A relay the agent starts itself still only reaches the proxy, which still decides.
-      await execa('podman', ['exec', '-d', name, 'socat', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
+      await podman(['exec', '-d', name, 'socat', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
       await new Promise((r) => setTimeout(r, 300))
       expect(await fetch()).toBe('200')
       // The proxy stops (wrapix gone): the relay has nothing to connect to; the launcher is told.
       await net.close()
       expect(await fetch()).toBe('000')
     } finally {
-      await execa('podman', ['rm', '-f', '-t', '0', name], { reject: false })
+      await podmanAs(user, ['rm', '-f', '-t', '0', name])
       await net.close()
     }
   })
