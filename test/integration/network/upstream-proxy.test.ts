@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { effectivePolicy } from '../../../src/network/effective-policy.js'
 import { startProxy } from '../../../src/network/proxy.js'
+import { startSessionNetwork } from '../../../src/network/session-network.js'
 import type { RunningProxy } from '../../../src/network/proxy.js'
 import type { AuditEvent } from '../../../src/network/audit-log.js'
 import { chooseUpstreamProxies } from '../../../src/network/upstream-proxy.js'
@@ -142,5 +143,13 @@ describe('through the host upstream proxy', () => {
     const good = (await audit()).text
     expect(good).not.toContain(PASSWORD)
     expect(good).not.toContain(BASIC.slice(6))
+  })
+
+  it("names the upstream, masked, in the session's network summary", async () => {
+    const { policy } = effectivePolicy({ profileName: 'base', profile: null, user: null, project: null, allow: [], deny: [], mode: 'limit' })
+    const upstream = chooseUpstreamProxies({}, `http://alice:${PASSWORD}@127.0.0.1:${corp.port}`)
+    const net = await startSessionNetwork({ sessionId: 's1', policy, auditPath: join(dir, 's.jsonl'), resolve: {}, socketDir: join(dir, 'sess'), upstream })
+    const summary = await net.close()
+    expect(summary.upstreamProxy).toBe(`http://alice:••••@127.0.0.1:${corp.port}`)
   })
 })
