@@ -80,7 +80,7 @@ export async function forwardRequest(ctx: RequestContext, req: IncomingMessage, 
   const target = credentialRoute?.upstream ?? { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 80 : Number(url.port), tls: false, basePath: '' }
   const path = credentialRoute ? `${target.basePath}${url.pathname.slice(credentialRoute.route.length) || '/'}${url.search}` : `${url.pathname}${url.search}`
   const carried = placeholderIn(ctx.credentials.filter((c) => !route.includes(c)), [req.url ?? '', ...headerValues(req)])
-  const via = upstreamFor(ctx.upstream, target.tls ? 'https' : 'http', target.host, target.port)
+  const via = upstreamFor(ctx.upstream, target.tls ? 'https' : 'http', target.host, target.port, ctx.overrides)
   let dest = via ? decideByName(ctx.policy, target.host, target.port) : await resolveDestination(ctx.policy, target.host, target.port, ctx.overrides, ctx.lookup)
   if (carried && dest.decision.allowed) dest = denied(leakReason(carried, target.host, target.port))
   if (!dest.decision.allowed) {

@@ -119,7 +119,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const target = splitAuthority(authority)
     if (!target) return void client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
     // Through an upstream, the upstream resolves the name: wrapix decides by name and never looks it up.
-    const via = upstreamFor(opts.upstream, 'https', target.host, target.port)
+    const via = upstreamFor(opts.upstream, 'https', target.host, target.port, overrides)
     let dest = via ? decideByName(opts.policy, target.host, target.port) : await resolveDestination(opts.policy, target.host, target.port, overrides, lookupFn)
     const carried = placeholderIn(credentials, [authority])
     if (carried) dest = { decision: { allowed: false, rule: null, reason: leakReason(carried, target.host, target.port), allowArg: null }, addresses: [] }

@@ -110,10 +110,11 @@ export function bypassesUpstream(noProxy: readonly string[], host: string, port:
   })
 }
 
-/** The upstream for one request, or null to go direct. */
-export function upstreamFor(proxies: UpstreamProxies | undefined, kind: 'https' | 'http', host: string, port: number): UpstreamProxy | null {
+/** The upstream for one request, or null to go direct (NO_PROXY, or a name the user pinned with --resolve). */
+export function upstreamFor(proxies: UpstreamProxies | undefined, kind: 'https' | 'http', host: string, port: number, pinned: Readonly<Record<string, string>> = {}): UpstreamProxy | null {
   const chosen = proxies?.[kind] ?? null
-  return chosen && !bypassesUpstream(proxies?.noProxy ?? [], host, port) ? chosen : null
+  const name = normalizeHostName(host.replace(/^\[(.*)\]$/, '$1')) ?? host
+  return chosen && pinned[name] === undefined && !bypassesUpstream(proxies?.noProxy ?? [], host, port) ? chosen : null
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024

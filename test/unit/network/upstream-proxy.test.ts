@@ -85,6 +85,9 @@ describe('bypassesUpstream / upstreamFor', () => {
     expect(upstreamFor({ https: up, http: null, noProxy: [] }, 'https', 'a.b', 443)).toBe(up)
     expect(upstreamFor({ https: up, http: null, noProxy: [] }, 'http', 'a.b', 80)).toBeNull()
     expect(upstreamFor(undefined, 'https', 'a.b', 443)).toBeNull()
+    // --resolve pins a name to an address: it goes there directly (and the address is checked)
+    expect(upstreamFor({ https: up, http: null, noProxy: [] }, 'https', 'A.B.', 443, { 'a.b': '10.0.0.1' })).toBeNull()
+    expect(upstreamFor({ https: up, http: null, noProxy: [] }, 'https', 'x.a.b', 443, { 'a.b': '10.0.0.1' })).toBe(up)
   })
 })
 
