@@ -14,6 +14,7 @@ import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
 import { effectivePolicy, policyLayersOf } from '../network/effective-policy.js'
 import type { HostRule } from '../network/host-rule.js'
+import { upstreamProxiesOf } from '../network/upstream-proxy.js'
 import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
 import { redactSecretShapes } from '../session/redact.js'
 import { printJson, warn, type GlobalOptions } from './output.js'
@@ -28,6 +29,8 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const profileName = resolveProfileName(flags, process.env, layers)
   const profile = loadProfileFor(profileName.value, paths, workspace, layers)
   const s = resolveSettings({ flags, env: process.env, layers, profileName, profile, hostCpus: host.cpus, hostMemoryMb: Math.floor(totalmem() / 1048576) })
+  const upstream = upstreamProxiesOf(layers, process.env)
+  const up = upstream.proxies.https ?? upstream.proxies.http
   const rows: [string, Sourced<unknown>][] = [
     ['profile', s.profile],
     ['agent', s.agent],
@@ -35,6 +38,9 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     ['minimumBoundary', { ...s.minimumBoundary, value: s.minimumBoundary.value ?? 'none' }],
     ['image', s.image],
     ['network.mode', s.networkMode],
+    ['network.upstreamProxy', up
+      ? { value: up.display, source: up.source === 'network.upstreamProxy' ? 'user' : 'env', ...(up.source === 'network.upstreamProxy' ? { file: layers.user?.file } : {}) }
+      : { value: 'none (direct)', source: 'default' }],
     ['resources.cpus', s.cpus],
     ['resources.memoryMb', s.memoryMb],
     ['resources.pidsLimit', s.pidsLimit],
@@ -48,7 +54,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
   const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings: s, profile, allow: [], deny: [] }))
   const rules = (list: readonly HostRule[]) => list.map((r) => ({ rule: r.text, source: r.source }))
   const network = { allowedDomains: rules(policy.allow), deniedDomains: rules(policy.deny) }
-  const warnings = [...new Set([...s.warnings, ...policyWarnings])]
+  const warnings = [...new Set([...s.warnings, ...policyWarnings, ...upstream.warnings])]
   // The credential table in force: which variable goes to which API and header, and how (never a value).
   const credentials = credentialTable(s.credentials.entries).map((e) => ({
     name: e.name, url: redactSecretShapes(credentialValue(s, process.env, e.baseUrlEnv) ?? e.url), header: e.header, scheme: e.scheme,

@@ -34,6 +34,7 @@ export const NetworkSchema = z.strictObject({
   mode: z.enum(NETWORK_MODES).optional().describe('limit (allowlist through the proxy), open, or none'),
   allowedDomains: z.array(HostRule).default([]).describe('hosts the sandbox may reach (limit mode)'),
   deniedDomains: z.array(HostRule).default([]).describe('hosts the sandbox may never reach; deny wins'),
+  upstreamProxy: z.string().min(1).optional().describe("the host's own proxy (http://user:pass@proxy:3128) the host proxy reaches allowed hosts through; user config only (default: HTTPS_PROXY/HTTP_PROXY)"),
 })
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name like FOO_BAR')

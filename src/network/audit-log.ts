@@ -23,6 +23,8 @@ export interface AuditEvent {
   readonly credentials?: readonly string[]
   /** The credential whose placeholder this refused request carried to a host it does not belong to. */
   readonly credentialLeak?: string
+  /** The host's upstream proxy this connection went through (password masked). */
+  readonly via?: string
 }
 
 export interface DeniedHost {

@@ -7,9 +7,12 @@ import type { Agent as HttpsAgent } from 'node:https'
 import type { AuditEvent } from './audit-log.js'
 import { headerValue } from './credentials.js'
 import type { InjectedCredential } from './credentials.js'
-import { resolveDestination } from './resolve-destination.js'
+import { connect as tlsConnect } from 'node:tls'
+import { decideByName, resolveDestination } from './resolve-destination.js'
 import type { Destination, Lookup } from './resolve-destination.js'
 import type { Policy } from './policy.js'
+import { tunnelThrough, upstreamFor } from './upstream-proxy.js'
+import type { UpstreamProxies } from './upstream-proxy.js'
 
 // Headers about the hop to the proxy, never forwarded (RFC 9110 §7.6.1 plus the proxy-only ones).
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
@@ -25,6 +28,7 @@ export interface RequestContext {
   readonly credentials: readonly InjectedCredential[]
   /** Extra CAs the host trusts for credential upstreams (tests); the system store is always used. */
   readonly ca?: readonly string[]
+  readonly upstream?: UpstreamProxies
   readonly audit: (kind: AuditEvent['kind'], host: string, port: number, started: number, dest: Destination, extra?: Partial<AuditEvent>) => void
 }
 
@@ -76,7 +80,8 @@ export async function forwardRequest(ctx: RequestContext, req: IncomingMessage, 
   const target = credentialRoute?.upstream ?? { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 80 : Number(url.port), tls: false, basePath: '' }
   const path = credentialRoute ? `${target.basePath}${url.pathname.slice(credentialRoute.route.length) || '/'}${url.search}` : `${url.pathname}${url.search}`
   const carried = placeholderIn(ctx.credentials.filter((c) => !route.includes(c)), [req.url ?? '', ...headerValues(req)])
-  let dest = await resolveDestination(ctx.policy, target.host, target.port, ctx.overrides, ctx.lookup)
+  const via = upstreamFor(ctx.upstream, target.tls ? 'https' : 'http', target.host, target.port, ctx.overrides)
+  let dest = via ? decideByName(ctx.policy, target.host, target.port) : await resolveDestination(ctx.policy, target.host, target.port, ctx.overrides, ctx.lookup)
   if (carried && dest.decision.allowed) dest = denied(leakReason(carried, target.host, target.port))
   if (!dest.decision.allowed) {
     ctx.audit('http', target.host, target.port, started, dest, carried ? { credentialLeak: carried.name } : {})
@@ -97,12 +102,28 @@ export async function forwardRequest(ctx: RequestContext, req: IncomingMessage, 
   }
   let bytesUp = 0
   let bytesDown = 0
-  const address = dest.addresses[0] ?? ''
-  const extra = injected.length > 0 ? { credentials: injected } : {}
+  const address = via ? '' : (dest.addresses[0] ?? '')
+  const extra = { ...(injected.length > 0 ? { credentials: injected } : {}), ...(via ? { via: via.display } : {}) }
   const options = { host: address, port: target.port, method: req.method, path, headers, timeout: ctx.connectTimeoutMs }
-  const upstream = target.tls
-    ? httpsRequest({ ...options, agent: ctx.httpsAgent, servername: target.host, ...(ctx.ca ? { ca: [...ctx.ca] } : {}) })
-    : httpRequest({ ...options, agent: ctx.httpAgent })
+  const ca = ctx.ca ? { ca: [...ctx.ca] } : {}
+  const upstream = !via
+    ? target.tls
+      ? httpsRequest({ ...options, agent: ctx.httpsAgent, servername: target.host, ...ca })
+      : httpRequest({ ...options, agent: ctx.httpAgent })
+    : target.tls
+      // TLS from the host over a CONNECT tunnel: the certificate is still verified here, against the name.
+      ? httpsRequest({
+        ...options, host: target.host,
+        createConnection: (_o, done) => void tunnelThrough(via, target.host, target.port, ctx.connectTimeoutMs).then(
+          (socket) => done(null, tlsConnect({ socket, servername: target.host, ...ca })),
+          (err: Error) => done(err, undefined as never), // node ignores the socket when there is an error
+        ),
+      })
+      // Plain HTTP: the absolute URI goes to the upstream, which connects.
+      : httpRequest({
+        ...options, host: via.host, port: via.port, agent: ctx.httpAgent, path: `http://${String(headers.host)}${path}`,
+        headers: { ...headers, ...(via.authorization ? { 'proxy-authorization': via.authorization } : {}) },
+      })
   let logged = false
   const done = (error?: string): void => {
     if (logged) return

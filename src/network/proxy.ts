@@ -13,8 +13,10 @@ import type { InjectedCredential } from './credentials.js'
 import type { Policy } from './policy.js'
 import { forwardRequest, leakReason, placeholderIn } from './proxy-request.js'
 import type { RequestContext } from './proxy-request.js'
-import { resolveDestination, systemLookup } from './resolve-destination.js'
+import { decideByName, resolveDestination, systemLookup } from './resolve-destination.js'
 import type { Destination, Lookup } from './resolve-destination.js'
+import { tunnelThrough, upstreamFor } from './upstream-proxy.js'
+import type { UpstreamProxies } from './upstream-proxy.js'
 
 /** Concurrent connections one session may hold open through the proxy (and host relay processes). */
 export const MAX_CONNECTIONS_PER_SESSION = 256
@@ -36,6 +38,8 @@ export interface ProxyOptions {
   readonly credentials?: readonly InjectedCredential[]
   /** Extra CAs trusted for TLS to credential upstreams, on top of the system store. */
   readonly ca?: readonly string[]
+  /** The host's own upstream proxy: allowed destinations (not NO_PROXY ones) are reached through it. */
+  readonly upstream?: UpstreamProxies
 }
 
 export interface ConnectionCounts {
@@ -114,7 +118,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const started = Date.now()
     const target = splitAuthority(authority)
     if (!target) return void client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-    let dest = await resolveDestination(opts.policy, target.host, target.port, overrides, lookupFn)
+    // Through an upstream, the upstream resolves the name: wrapix decides by name and never looks it up.
+    const via = upstreamFor(opts.upstream, 'https', target.host, target.port, overrides)
+    let dest = via ? decideByName(opts.policy, target.host, target.port) : await resolveDestination(opts.policy, target.host, target.port, overrides, lookupFn)
     const carried = placeholderIn(credentials, [authority])
     if (carried) dest = { decision: { allowed: false, rule: null, reason: leakReason(carried, target.host, target.port), allowArg: null }, addresses: [] }
     if (!dest.decision.allowed) {
@@ -123,12 +129,12 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     }
     let upstream: Socket
     try {
-      upstream = await connectFirst(dest.addresses, target.port, timeoutMs)
+      upstream = via ? await tunnelThrough(via, target.host, target.port, timeoutMs) : await connectFirst(dest.addresses, target.port, timeoutMs)
     } catch (err) {
-      auditEvent('connect', target.host, target.port, started, dest, { error: (err as Error).message })
+      auditEvent('connect', target.host, target.port, started, dest, { error: (err as Error).message, ...(via ? { via: via.display } : {}) })
       return void client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    const address = upstream.remoteAddress ?? dest.addresses[0] ?? null
+    const address = via ? null : (upstream.remoteAddress ?? dest.addresses[0] ?? null)
     client.setNoDelay(true)
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
     if (head.length > 0) upstream.write(head)
@@ -151,7 +157,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     let open = 2
     const closed = (): void => {
       if (--open > 0) return
-      auditEvent('connect', target.host, target.port, started, dest, { address, bytesUp: upstream.bytesWritten, bytesDown: upstream.bytesRead, ...(idle ? { error: 'idle timeout' } : {}) })
+      auditEvent('connect', target.host, target.port, started, dest, { address, ...(via ? { via: via.display } : {}), bytesUp: upstream.bytesWritten, bytesDown: upstream.bytesRead, ...(idle ? { error: 'idle timeout' } : {}) })
     }
     upstream.once('close', closed)
     client.once('close', closed)
@@ -160,6 +166,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const ctx: RequestContext = {
     policy: opts.policy, overrides, lookup: lookupFn, connectTimeoutMs: timeoutMs, idleTimeoutMs: idleMs,
     httpAgent, httpsAgent, credentials, audit: auditEvent, ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.upstream ? { upstream: opts.upstream } : {}),
   }
   const server: Server = createServer({ keepAliveTimeout: 30_000, headersTimeout: 30_000, requestTimeout: 0 })
   server.maxConnections = maxConnections

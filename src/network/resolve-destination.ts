@@ -48,3 +48,17 @@ export async function resolveDestination(
   const refusal = checks[0]?.check ?? { allowed: false, rule: null, reason: `${name} has no addresses`, allowArg: null }
   return { decision: refusal, addresses: [] }
 }
+
+/**
+ * The decision when an upstream proxy resolves the name (wrapix never sees the address): by name only.
+ * IP literals keep the address rules; `localhost` names are loopback whatever the resolver says.
+ */
+export function decideByName(policy: Policy, host: string, port: number): Destination {
+  const decision = decide(policy, host, port)
+  if (!decision.allowed) return { decision, addresses: [] }
+  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  if (isIP(bare) !== 0) return { decision, addresses: [bare] } // decide() already applied the address rules
+  const name = normalizeHostName(host) ?? host
+  if (name === 'localhost' || name.endsWith('.localhost')) return { decision: decideAddress(policy, name, '127.0.0.1', port), addresses: [] }
+  return { decision, addresses: [] }
+}

@@ -12,6 +12,7 @@ import type { EffectivePolicy } from './effective-policy.js'
 import { startProxy } from './proxy.js'
 import type { ConnectionCounts, RunningProxy } from './proxy.js'
 import type { Lookup } from './resolve-destination.js'
+import type { UpstreamProxies } from './upstream-proxy.js'
 
 export interface SessionNetworkOptions {
   readonly sessionId: string
@@ -26,6 +27,8 @@ export interface SessionNetworkOptions {
   readonly redact?: (text: string) => string
   /** Agent credentials the proxy adds on their API's route. */
   readonly credentials?: readonly InjectedCredential[]
+  /** The host's own upstream proxy. */
+  readonly upstream?: UpstreamProxies
 }
 
 export interface NetworkSummary {
@@ -38,6 +41,8 @@ export interface NetworkSummary {
   readonly connections: ConnectionCounts
   /** How each agent credential reached (or did not reach) the session: names and hosts only. */
   readonly credentials?: readonly CredentialRecord[]
+  /** The host's upstream proxy allowed destinations went through (password masked), unless NO_PROXY. */
+  readonly upstreamProxy?: string
 }
 
 export interface SessionNetwork {
@@ -52,7 +57,8 @@ export const proxySocketPath = (socketDir: string): string => join(socketDir, PR
 
 export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<SessionNetwork> {
   const { mode } = opts.policy
-  const summaryBase = { mode, policyDigest: opts.policy.digest }
+  const via = opts.upstream?.https?.display ?? opts.upstream?.http?.display
+  const summaryBase = { mode, policyDigest: opts.policy.digest, ...(via && usesProxy(mode) ? { upstreamProxy: via } : {}) }
   const none = { allowed: 0, denied: 0, deniedHosts: [], credentialLeaks: [], connections: { total: 0, peak: 0, refused: 0, idleClosed: 0 } }
   if (!usesProxy(mode)) {
     return { env: {}, failed: new Promise(() => {}), close: async () => ({ ...summaryBase, ...none }) }
@@ -66,6 +72,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
     policy, auditPath: opts.auditPath, resolve: opts.resolve, credentials: opts.credentials ?? [],
     ...(opts.redact ? { redact: opts.redact } : {}),
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.upstream ? { upstream: opts.upstream } : {}),
   })
   // With the proxy gone the relay's connections fail: the sandbox has no path out (fail closed).
   const failed = proxy.stopped.then((message) => `${message}; the sandbox has no network now`)

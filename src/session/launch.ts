@@ -82,6 +82,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       resolve: hooks.resolve ?? {},
       socketDir: plan.network.socketDir ?? join(sessionDir, 'net'),
       credentials: prepared.credentials,
+      upstream: prepared.upstream,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
     })
     // allSettled: a failure of one must not leave the other running unseen (the finally block tears down both)

@@ -22,6 +22,7 @@ import { agentPreferencesFile, loadAgentPreferences } from './agent-preferences.
 import { detectHostOnlyCas } from './auto-ca-trust.js'
 import { credentialTable, credentialValue } from '../sandbox/credential-plan.js'
 import type { InjectedCredential } from '../network/credentials.js'
+import { upstreamProxiesOf, type UpstreamProxies } from '../network/upstream-proxy.js'
 import { pathsToProbe, planSandbox, type PlanExtras } from '../sandbox/plan-sandbox.js'
 
 export interface PrepareRequest {
@@ -48,6 +49,8 @@ export interface Prepared {
   readonly secretValues: readonly string[]
   /** The credentials the host proxy injects, with their values (host memory only). */
   readonly credentials: readonly InjectedCredential[]
+  /** The host's own upstream proxy, if any (holds its credentials: host memory only). */
+  readonly upstream: UpstreamProxies
   readonly settings: ResolvedSettings
   readonly profile: ResolvedProfile
   readonly policy: EffectivePolicy
@@ -99,6 +102,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const settings = resolveSettings({ flags: req.flags, env, layers, profileName, profile, hostCpus: host.cpus, hostMemoryMb: Math.floor(totalmem() / 1048576) })
   const { policy, warnings: policyWarnings } = effectivePolicy(policyLayersOf({ layers, settings, profile, allow: req.flags.allow, deny: req.flags.deny }))
 
+  const upstream = upstreamProxiesOf(layers, env)
   const caBundle = hostCaBundlePath(settings, host, cwd)
   const sources = [...settings.mounts.map((m) => mountSourcePath(m.source, host.user.home, cwd)), ...(caBundle ? [caBundle] : [])]
   const facts: Record<string, PathFact> = { [workspacePath]: workspaceFact }
@@ -151,6 +155,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     .map(([, value]) => value)
   const agentWarnings = plan.mode === 'agent' ? (agentFor(plan.agent).preflight?.(new Set([...Object.keys(plan.env), ...plan.secretNames])) ?? []) : []
   const credentials = plan.credentials.injected.map((c) => ({ ...c, value: credentialValue(settings, env, c.name) ?? '' }))
-  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings, ...plan.credentials.notices])]
-  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value)], credentials, settings, profile, policy, layers, paths, host, warnings }
+  const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings, ...plan.credentials.notices, ...upstream.warnings])]
+  const upstreamSecrets = [upstream.proxies.https, upstream.proxies.http].flatMap((u) => u?.secrets ?? [])
+  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value), ...upstreamSecrets], credentials, upstream: upstream.proxies, settings, profile, policy, layers, paths, host, warnings }
 }

@@ -124,6 +124,7 @@ export const NetworkRecordSchema = z
       )
       .optional()
       .describe('agent credentials of the session: names and hosts, never values'),
+    upstreamProxy: z.string().optional().describe("the host's upstream proxy allowed destinations went through (password masked); absent when direct"),
   })
   .nullable()
   .describe('decision summary of the network proxy; null when no summary was produced')

@@ -60,6 +60,7 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
       ? {
           allowed: net.allowed, denied: net.denied, deniedHosts: [...net.deniedHosts], decisionsFile: entry.baseName + NETWORK_SUFFIX,
           connections: { ...net.connections }, credentialLeaks: [...net.credentialLeaks], credentials: [...(net.credentials ?? [])],
+          ...(net.upstreamProxy ? { upstreamProxy: net.upstreamProxy } : {}),
         }
       : null,
     git,

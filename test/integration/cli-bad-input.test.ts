@@ -116,6 +116,9 @@ const CASES: Case[] = [
   { name: 'config unknown field', args: ['config'], code: 3, error: /config\.yaml:1: bondary: unknown field|unknown field "bondary"/, home: userConfig('bondary: container\n') },
   { name: 'config empty', args: ['config'], code: 3, error: /config\.yaml: file is empty/, home: userConfig('\n') },
   { name: 'config is a directory', args: ['config'], code: 3, error: /cannot read .*config\.yaml: is a directory/, setup: async (d) => void (await mkdir(join(d, '.wrapix/config.yaml'), { recursive: true })) },
+  { name: 'config upstreamProxy ftp://', args: [...DRY], code: 3, error: /^network\.upstreamProxy: unsupported proxy scheme "ftp"/m, home: userConfig('network:\n  upstreamProxy: ftp://x\n') },
+  { name: 'config upstreamProxy in wrapix config', args: ['config'], code: 3, error: /^network\.upstreamProxy: unsupported proxy scheme "ftp"/m, home: userConfig('network:\n  upstreamProxy: ftp://x\n') },
+  { name: 'HTTPS_PROXY unparsable', args: [...DRY], env: { HTTPS_PROXY: 'http://[bad' }, code: 3, error: /HTTPS_PROXY: not a proxy URL/ },
   { name: 'config network rule invalid', args: [...DRY], code: 3, error: /invalid network rule "bad host"/, home: userConfig('network:\n  allowedDomains: ["bad host"]\n') },
   { name: 'an unapproved project profile', args: [...DRY, '--profile', 'mine'], code: 5, error: /project profile .*mine\.yaml is not approved/, project: { '.wrapix/profiles/mine.yaml': 'extends: base\n' } },
 ]
