@@ -27,5 +27,6 @@ export interface HostFacts {
   readonly subIds: { readonly uid: SubIdRange | null; readonly gid: SubIdRange | null }
   /** The system CA bundle (the first of the usual places that exists), or null. */
   readonly caBundle: string | null
-  readonly tools: { readonly socat: string | null; readonly ip: string | null; readonly setpriv: string | null; readonly newuidmap?: string | null }
+  // The network needs no host tool any more (the relay runs inside the sandbox); setpriv ties podman's life to wrapix's.
+  readonly tools: { readonly setpriv: string | null; readonly newuidmap?: string | null }
 }

@@ -33,7 +33,7 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
     cgroup: probeCgroup(),
     subIds: { uid: readSubIds('/etc/subuid', info.username, uid), gid: readSubIds('/etc/subgid', info.username, uid) },
     caBundle: SYSTEM_CA_BUNDLES.find((file) => existsSync(file)) ?? null,
-    tools: { socat: which('socat', path), ip: which('ip', path, ['/usr/sbin', '/sbin']), setpriv: which('setpriv', path, ['/usr/bin', '/bin']), newuidmap: which('newuidmap', path, ['/usr/bin', '/bin']) },
+    tools: { setpriv: which('setpriv', path, ['/usr/bin', '/bin']), newuidmap: which('newuidmap', path, ['/usr/bin', '/bin']) },
   }
 }
 

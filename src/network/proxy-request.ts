@@ -66,7 +66,7 @@ export async function forwardRequest(ctx: RequestContext, req: IncomingMessage, 
   const started = Date.now()
   req.on('error', () => res.destroy())
   res.on('error', () => {})
-  // A credential route: `/_wrapix/<api>/…`, sent to the forwarder directly (origin form) or through the
+  // A credential route: `/_wrapix/<api>/…`, sent to the relay directly (origin form) or through the
   // proxy to its own loopback address (absolute form), for an API whose credential the host holds.
   const credentialRoute = routeOf(ctx.credentials, req.url ?? '')
   let url: URL

@@ -1,4 +1,4 @@
-// ssh through the proxy in limit mode: the ProxyCommand (CONNECT through the forwarder with python3 or
+// ssh through the proxy in limit mode: the ProxyCommand (CONNECT through the in-sandbox relay with python3 or
 // netcat-openbsd), the python helper it may call, and the ssh config that uses it (pure).
 import { PROXY_PORT } from '../runtime/podman-network.js'
 import type { PlannedFile } from '../sandbox/plan.js'

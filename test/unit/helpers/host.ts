@@ -15,7 +15,7 @@ const BASE: HostFacts = {
   cgroup: 'v2',
   subIds: { uid: { start: 100000, count: 65536 }, gid: { start: 100000, count: 65536 } },
   caBundle: '/etc/ssl/certs/ca-certificates.crt',
-  tools: { socat: '/usr/bin/socat', ip: '/usr/sbin/ip', setpriv: '/usr/bin/setpriv' },
+  tools: { setpriv: '/usr/bin/setpriv' },
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

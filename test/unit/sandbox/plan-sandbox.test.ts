@@ -172,7 +172,7 @@ describe('planSandbox: user, mounts, limits, command', () => {
 
 describe('planSandbox: network prerequisites', () => {
   it.each(['limit', 'open'] as const)('%s mode works for a normal user with no host tools: the proxy socket is mounted read-only for the relay', (mode) => {
-    const plan = planSandbox(aPlanInput({ host: aHost({ tools: { ip: null, socat: null, setpriv: null } }), settings: aSettings({ networkMode: sourced(mode) }) }))
+    const plan = planSandbox(aPlanInput({ host: aHost({ tools: { setpriv: null } }), settings: aSettings({ networkMode: sourced(mode) }) }))
     const socketDir = '/run/user/1000/wrapix/a1b2c3d4e5f6/net'
     expect(plan.network).toEqual({ mode, socketDir })
     expect(plan.mounts).toContainEqual({ kind: 'bind', source: socketDir, dest: '/run/wrapix', readOnly: true })
@@ -199,7 +199,7 @@ describe('planSandbox: network prerequisites', () => {
   })
 
   it('none mode needs neither root nor tools', () => {
-    expect(planSandbox(aPlanInput({ host: aHost({ tools: { ip: null, socat: null } }) })).network.mode).toBe('none')
+    expect(planSandbox(aPlanInput({ host: aHost({ tools: { setpriv: null } }) })).network.mode).toBe('none')
   })
 })
 
