@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { execa } from 'execa'
+import { afterAll, beforeAll } from 'vitest'
 import type { Boundary } from '../../src/sandbox/plan.js'
 import type { SessionNetwork } from '../../src/network/session-network.js'
 import { PROXY_SOCKET_DIR, podmanNetworkArgs } from '../../src/runtime/podman-network.js'
@@ -86,15 +87,38 @@ export async function giveSocketTo(net: SandboxNet, user: TestUser | null): Prom
   if (user && net.socketDir) await giveTo(net.socketDir, user)
 }
 
+/** The KEY=VALUE lines a sandboxed script printed (values trimmed). */
+export function printedPairs(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim()
+  }
+  return out
+}
+
+/** Starts the loopback targets for a test file and closes them after it; read `.current` inside tests. */
+export function useTargets(address = '127.0.0.2'): { readonly current: Targets } {
+  let targets: Targets | undefined
+  beforeAll(async () => {
+    targets = await startTargets(address)
+  })
+  afterAll(async () => {
+    await targets?.close()
+  })
+  return {
+    get current(): Targets {
+      if (!targets) throw new Error('targets are not started yet (use them inside a test)')
+      return targets
+    },
+  }
+}
+
 /** Runs a shell script in the sandbox (rootless, as `user`, when given); returns its stdout lines as KEY=VALUE pairs. */
 export async function runScript(net: SandboxNet, boundary: Boundary, script: string, extra: string[] = [], user: TestUser | null = null): Promise<Record<string, string>> {
   const argv = sandboxArgv(net, boundary, extra, ['sh', '-c', script], user)
   const r = user ? await podmanAs(user, argv) : await execa('podman', argv, { reject: false, timeout: 90_000 })
-  const out: Record<string, string> = {}
-  for (const line of r.stdout.split('\n')) {
-    const eq = line.indexOf('=')
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1)
-  }
+  const out = printedPairs(r.stdout)
   if (Object.keys(out).length === 0) throw new Error(`sandbox printed nothing (exit ${r.exitCode}): ${r.stderr}`)
   return out
 }

@@ -2,32 +2,21 @@
 // `wrapix run . -- curl https://<allowed>` with no --boundary (auto) and no --network (limit) reaches an
 // allowlisted local TLS server, a denied host is refused and shown at the end, files made in /workspace belong
 // to the user, and `open` mode takes the same proxy path with any public host but still no private addresses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../../src/network/audit-log.js'
 import { runWrapix, spawnWrapix } from '../helpers/cli.js'
-import { startTargets, type Targets } from '../helpers/network-targets.js'
+import { curlLine, printedPairs, useTargets } from '../helpers/network-targets.js'
 import { BASE_IMAGE, podmanPs, processesOf, requirePodman, sessionRuntimeDir, waitForNoContainers } from '../helpers/podman.js'
 import { useSandboxProject } from '../helpers/sandbox.js'
 import { RUN_AS, runAsLabel } from '../helpers/test-user.js'
 
 const podman = await requirePodman()
 
-let targets: Targets
-beforeAll(async () => {
-  targets = await startTargets('127.0.0.2')
-})
-afterAll(async () => {
-  await targets?.close()
-})
+const targets = useTargets('127.0.0.2')
 
-const pairs = (stdout: string): Record<string, string> =>
-  Object.fromEntries(stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
-
-const code = (name: string, url: string): string =>
-  `echo "${name}=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}/%{http_connect}' --cacert /certs/cert.pem ${url})"`
 
 async function auditOf(dir: string): Promise<AuditEvent[]> {
   const log = join(dir, '.wrapix', 'log')
@@ -39,23 +28,23 @@ describe.skipIf(!podman).each(RUN_AS.map((user) => ({ user, who: runAsLabel(user
   const sandbox = useSandboxProject('each', user)
 
   it('auto picks gVisor here and says why; limit mode reaches the allowed host only; the denial is shown; files are the user\'s', async () => {
-    const { tlsPort: tls, address } = targets
+    const { tlsPort: tls, address } = targets.current
     const script = [
-      code('allowed', `https://api.test:${tls}/`),
-      code('denied', `https://other.test:${tls}/`),
+      curlLine('allowed', `https://api.test:${tls}/`),
+      curlLine('denied', `https://other.test:${tls}/`),
       `echo "dns=$(getent hosts api.test >/dev/null 2>&1; echo $?)"`,
       'touch /workspace/made-in-sandbox',
     ].join('\n')
     // What a user passes: the allowlist entry. The rest maps the test's local server (no real address).
     const result = await runWrapix(['run', '.', '--image', BASE_IMAGE, '--no-input', '--allow', `api.test:${tls}`,
       '--resolve', `api.test:${address}`, '--resolve', `other.test:${address}`, '--allow', address,
-      '-v', `${join(targets.dir, 'cert.pem')}:/certs/cert.pem:ro`, '--', 'sh', '-c', script],
+      '-v', `${join(targets.current.dir, 'cert.pem')}:/certs/cert.pem:ro`, '--', 'sh', '-c', script],
     { home: sandbox.home, cwd: sandbox.project.dir, timeoutMs: 120_000 })
 
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/^wrapix: boundary gvisor \(.*no krun runtime; .*install crun-krun for a microVM\)$/m)
-    expect(pairs(result.stdout)).toMatchObject({ allowed: '200/200', denied: '000/403' })
-    expect(pairs(result.stdout).dns).not.toBe('0')
+    expect(printedPairs(result.stdout)).toMatchObject({ allowed: '200/200', denied: '000/403' })
+    expect(printedPairs(result.stdout).dns).not.toBe('0')
     expect(result.stderr).toContain(`denied other.test:${tls}`)
     expect(result.stderr).toContain(`wrapix --allow other.test:${tls}`)
     const made = await stat(join(sandbox.project.dir, 'made-in-sandbox'))
@@ -70,22 +59,22 @@ describe.skipIf(!podman).each(RUN_AS.map((user) => ({ user, who: runAsLabel(user
   })
 
   it('open mode: any public name goes through the same proxy, private and metadata addresses are still refused, all audited', async () => {
-    const { tlsPort: tls, address } = targets
+    const { tlsPort: tls, address } = targets.current
     const script = [
-      code('anyname', `https://api.test:${tls}/`),
-      code('metadata', `https://meta.test:${tls}/`),
-      code('private', `https://private.test:${tls}/`),
-      code('loopback', `https://127.0.0.3:${tls}/`), // 127.0.0.1 itself is NO_PROXY: inside the sandbox
-      `echo "direct=$(curl -s -o /dev/null --noproxy '*' --max-time 5 -w '%{http_code}' http://${address}:${targets.httpPort}/)"`,
+      curlLine('anyname', `https://api.test:${tls}/`),
+      curlLine('metadata', `https://meta.test:${tls}/`),
+      curlLine('private', `https://private.test:${tls}/`),
+      curlLine('loopback', `https://127.0.0.3:${tls}/`), // 127.0.0.1 itself is NO_PROXY: inside the sandbox
+      `echo "direct=$(curl -s -o /dev/null --noproxy '*' --max-time 5 -w '%{http_code}' http://${address}:${targets.current.httpPort}/)"`,
     ].join('\n')
     const result = await runWrapix(['run', '.', '--boundary', 'container', '--network', 'open', '--image', BASE_IMAGE, '--no-input',
       '--resolve', `api.test:${address}`, '--resolve', 'meta.test:169.254.169.254', '--resolve', 'private.test:10.99.0.1', '--allow', address,
-      '-v', `${join(targets.dir, 'cert.pem')}:/certs/cert.pem:ro`, '--', 'sh', '-c', script],
+      '-v', `${join(targets.current.dir, 'cert.pem')}:/certs/cert.pem:ro`, '--', 'sh', '-c', script],
     { home: sandbox.home, cwd: sandbox.project.dir, timeoutMs: 120_000 })
 
     expect(result.exitCode, result.stderr).toBe(0)
     // api.test is in no allowlist: open mode allows any name; its loopback address passes only because a rule names it.
-    expect(pairs(result.stdout)).toMatchObject({ anyname: '200/200', metadata: '000/403', private: '000/403', loopback: '000/403', direct: '000' })
+    expect(printedPairs(result.stdout)).toMatchObject({ anyname: '200/200', metadata: '000/403', private: '000/403', loopback: '000/403', direct: '000' })
     const audit = await auditOf(sandbox.project.dir)
     expect(audit.map((e) => [e.host, e.decision])).toEqual([['api.test', 'allow'], ['meta.test', 'deny'], ['private.test', 'deny'], ['127.0.0.3', 'deny']])
   })

@@ -1,38 +1,23 @@
 // The network policy through the real `wrapix` CLI (built bin, isolated HOME): limit mode reaches local test
 // servers by allowlisted name over HTTP and HTTPS, refuses an unlisted name with 403, tells the user how to
 // allow it, and audits both in the session's `.network.jsonl`, which `wrapix policy log` and `wrapix log` read.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../../src/network/audit-log.js'
 import { isolatedHome, runWrapix, tempProject } from '../helpers/cli.js'
-import { startTargets, type Targets } from '../helpers/network-targets.js'
+import { printedPairs, useTargets } from '../helpers/network-targets.js'
 import { BASE_IMAGE, requirePodman } from '../helpers/podman.js'
 import { RUNNABLE_BOUNDARIES, useSandboxProject } from '../helpers/sandbox.js'
 import { RUN_AS, runAsLabel } from '../helpers/test-user.js'
 
 const podman = await requirePodman()
 
-let targets: Targets
-beforeAll(async () => {
-  targets = await startTargets('127.0.0.2')
-})
-afterAll(async () => {
-  await targets?.close()
-})
+const targets = useTargets('127.0.0.2')
 
 const curl = (name: string, args: string): string =>
   `echo "${name}=$(curl -s --max-time 10 -w ' %{http_code}' --cacert /certs/cert.pem ${args} | tr -d '\\n')"`
 
-/** KEY=VALUE lines the sandboxed script printed. */
-function pairs(stdout: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of stdout.split('\n')) {
-    const eq = line.indexOf('=')
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim()
-  }
-  return out
-}
 
 async function recordFiles(dir: string): Promise<{ record: string; audit: string }[]> {
   const names = (await readdir(join(dir, '.wrapix', 'log'))).filter((n) => n.endsWith('.json'))
@@ -45,7 +30,7 @@ describe.skipIf(!podman).each(CASES)('wrapix --network limit ($boundary boundary
   const sandbox = useSandboxProject('all', user)
 
   it('reaches allowlisted names, refuses others with 403, reports and audits both', async () => {
-    const { tlsPort: tls, httpPort: http, address, dir: certDir } = targets
+    const { tlsPort: tls, httpPort: http, address, dir: certDir } = targets.current
     const script = [
       curl('https', `https://api.test:${tls}/`),
       curl('http', `http://api.test:${http}/`),
@@ -62,7 +47,7 @@ describe.skipIf(!podman).each(CASES)('wrapix --network limit ($boundary boundary
     ], { home: sandbox.home, timeoutMs: 90_000 })
 
     expect(result.exitCode, result.stderr).toBe(0)
-    const out = pairs(result.stdout)
+    const out = printedPairs(result.stdout)
     expect(out.https).toBe(`tls-ok api.test:${tls} 200`)
     expect(out.http).toBe(`http-ok api.test:${http} 200`)
     expect(out.unlisted).toBe('403') // the proxy's answer to CONNECT
