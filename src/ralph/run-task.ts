@@ -1,6 +1,7 @@
 // One task from start to its end state: attempts until a signal, retries with the failure summarised
 // into the next prompt, then done, parked (blocked/clarify) or failed. Task state is written by the host.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { mkdirNoFollow } from '../fs/no-symlinks.js'
 import { readFileIfExists } from '../fs/read-if-exists.js'
 import { modelFor, profileFor, RALPH_DIR, type RalphConfig } from './ralph-config.js'
 import { loadTemplate, renderTemplate, RUN_TEMPLATE } from './prompt-template.js'
@@ -54,13 +55,15 @@ export async function runTask(ctx: TaskRunContext, start: Task): Promise<Task> {
     task = { ...reloadTask(workspace, task), status: 'running' }
     task = { ...task, attempts: task.attempts + 1 }
     await saveTask(workspace, task)
+    const logPath = join(workspace, RALPH_DIR, 'logs', task.id, `${String(task.attempts).padStart(2, '0')}-${stamp()}.jsonl`)
+    await mkdirNoFollow(workspace, dirname(logPath))
     const result = await runAttempt({
       taskId: task.id,
       prompt: await renderTaskPrompt(workspace, config, task),
       agentArgs,
       profile: profileFor(config, task),
       dir: ctx.dir ?? workspace,
-      logPath: join(workspace, RALPH_DIR, 'logs', task.id, `${String(task.attempts).padStart(2, '0')}-${stamp()}.jsonl`),
+      logPath,
       timeoutMs: ctx.timeoutMs ?? config.timeoutMinutes * 60_000,
       graceMs: config.watchdogGraceSeconds * 1000,
       launch: ctx.launch,

@@ -1,7 +1,8 @@
 // One lock file per task, so two `ralph run` in the same project never take the same task. A lock whose
 // owner process is gone (killed, rebooted) is stale and may be taken over.
 import { readFileSync } from 'node:fs'
-import { mkdir, unlink } from 'node:fs/promises'
+import { unlink } from 'node:fs/promises'
+import { mkdirNoFollow } from '../fs/no-symlinks.js'
 import { join } from 'node:path'
 import { createFileAtomic } from '../fs/atomic-write.js'
 import { currentProcessOwner, processOwnerAlive, type ProcessOwner } from '../host/process-owner.js'
@@ -27,7 +28,7 @@ export function taskLockedByLiveRunner(workspace: string, taskId: string): boole
 /** Takes the task's lock; false when another live runner holds it. A stale lock is replaced. */
 export async function acquireTaskLock(workspace: string, taskId: string): Promise<boolean> {
   const path = lockPath(workspace, taskId)
-  await mkdir(join(workspace, RALPH_DIR, '.locks'), { recursive: true })
+  await mkdirNoFollow(workspace, join(workspace, RALPH_DIR, '.locks'))
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await createFileAtomic(path, `${JSON.stringify(currentProcessOwner())}\n`)

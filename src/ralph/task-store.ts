@@ -1,7 +1,7 @@
 // Task files on disk: `.wrapix/ralph/<spec>/NNN-<slug>.md`, read and written by the host only (the
 // sandbox sees `.wrapix/` read-only). Every write replaces the whole file atomically.
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { assertNoSymlinks, mkdirNoFollow } from '../fs/no-symlinks.js'
 import { join, relative } from 'node:path'
 import { createFileAtomic, writeFileAtomic } from '../fs/atomic-write.js'
 import { WrapixError } from '../errors.js'
@@ -53,6 +53,7 @@ export function loadTasks(workspace: string, specs: readonly string[] = listSpec
 }
 
 export async function saveTask(workspace: string, task: Task): Promise<void> {
+  await assertNoSymlinks(workspace, join(workspace, task.file)) // a committed link must not redirect task state
   await writeFileAtomic(join(workspace, task.file), formatTaskFile(task))
 }
 
@@ -75,7 +76,7 @@ export async function addTask(workspace: string, input: NewTask): Promise<Task> 
   const spec = SpecLabelSchema.safeParse(input.spec)
   if (!spec.success) throw new WrapixError('usage', `spec label "${input.spec}" is not valid`, 'use lower-case letters, digits and "-", e.g. auth')
   const dir = specTasksDir(workspace, input.spec)
-  await mkdir(dir, { recursive: true })
+  await mkdirNoFollow(workspace, dir)
   const existing = loadTasks(workspace)
   const known = new Set(existing.map((t) => t.id))
   for (const dep of input.dependsOn ?? []) {
