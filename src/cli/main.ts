@@ -66,8 +66,9 @@ export async function main(args: readonly string[]): Promise<number> {
       .command('run [dir]', { isDefault: true })
       .description('start the agent (or the command after --) in a sandbox for DIR (default: the current directory)')
       .usage('[DIR] [options] [-- COMMAND ARGS…]'),
+    { agent: true },
   ).action(runAction(false))
-  addRunOptions(program.command('shell [dir]').description('open bash in a sandbox for DIR')).action(runAction(true))
+  addRunOptions(program.command('shell [dir]').description('open bash in a sandbox for DIR'), { agent: false }).action(runAction(true))
 
   program
     .command('config')

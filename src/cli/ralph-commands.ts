@@ -28,6 +28,7 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('--stop-on-failure', 'stop when a task fails instead of moving on')
       .option('--parallel <n>', 'tasks at once, each in its own clone on branch ralph/<spec>/<task> (default: config, 1)')
       .addOption(dirOption()),
+    { agent: true },
   ).action(async (flags: RalphRunFlags, cmd: Command) => {
     const { ralphRun } = await import('./ralph-run.js')
     process.exitCode = await ralphRun(flags, cmd.optsWithGlobals<GlobalOptions>())

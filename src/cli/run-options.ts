@@ -8,10 +8,11 @@ export interface RunCommandOptions extends RawRunOptions {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
-export function addRunOptions(cmd: Command): Command {
+// `shell` always starts bash, so it takes no --agent (an --agent there would be silently ignored).
+export function addRunOptions(cmd: Command, { agent }: { agent: boolean }): Command {
+  cmd.option('--profile <name>', 'profile: base, rust, python, or your own (env WRAPIX_PROFILE)')
+  if (agent) cmd.addOption(new Option('--agent <name>', 'agent to start (env WRAPIX_AGENT)').choices(['claude', 'codex', 'gemini', 'shell']))
   return cmd
-    .option('--profile <name>', 'profile: base, rust, python, or your own (env WRAPIX_PROFILE)')
-    .addOption(new Option('--agent <name>', 'agent to start (env WRAPIX_AGENT)').choices(['claude', 'codex', 'gemini', 'shell']))
     .addOption(new Option('--boundary <kind>', 'isolation: auto (default: strongest available), microvm, gvisor, container (env WRAPIX_BOUNDARY; WRAPIX_NO_MICROVM=1 = container)').choices(['auto', 'microvm', 'gvisor', 'container']))
     .addOption(new Option('--network <mode>', 'limit (allowlist, default), open, none (env WRAPIX_NETWORK)').choices(['limit', 'open', 'none']))
     .option('-e, --env <KEY[=VALUE]>', 'set a variable, or pass your own KEY (repeatable)', collect)

@@ -77,6 +77,7 @@ const CASES: Case[] = [
   { name: '-v without a destination', args: [...DRY, '-v', '/tmp'], code: 2, error: /-v \/tmp: expected SRC:DST/ },
   { name: '-v relative destination', args: [...DRY, '-v', '/tmp:data'], code: 2, error: /destination "data" must be an absolute path/ },
   { name: 'an unknown option', args: ['--frobnicate'], code: 2, error: /unknown option '--frobnicate'/ },
+  { name: 'shell takes no --agent (it always starts bash)', args: ['shell', '--agent', 'codex'], code: 2, error: /unknown option '--agent'/ },
   { name: 'a mistyped option', args: ['--dryrun'], code: 2, error: /unknown option '--dryrun'.*--dry-run/ },
   { name: '"--" with a command that takes none', args: ['config', '--', 'ls'], code: 2, error: /"--" and a command only go with run or shell/ },
   { name: 'completion for an unknown shell', args: ['completion', 'tcsh'], code: 2, error: /no completion for shell "tcsh"/ },
