@@ -1,5 +1,6 @@
 // The podman backend, part 1 (pure): SandboxPlan → the exact argv of `podman run`. No fs, no env, no clock.
 import type { PlannedMount, SandboxPlan } from '../sandbox/plan.js'
+import { krunArgs } from './krun.js'
 import { podmanNetworkArgs } from './podman-network.js'
 
 /** podman's whole command line: global options, then `run …`. */
@@ -15,7 +16,7 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     'run',
     '--rm',
     '--name', plan.containerName,
-    '--runtime', plan.runtime,
+    ...(plan.runtime === 'krun' ? krunArgs(plan) : ['--runtime', plan.runtime]),
     ...Object.entries(plan.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
     '--init',
     '--interactive',
@@ -33,7 +34,8 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     ...networkArgs,
     ...plan.mounts.flatMap(mountArgs),
     ...Object.entries(plan.env).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
-    ...plan.secretNames.flatMap((name) => ['--env', name]), // value reaches podman's environment, never its argv
+    // The value reaches podman's environment, never its argv; under krun not even that (plan.secretsVia: a file).
+    ...(plan.secretsVia === 'runtime-env' ? plan.secretNames.flatMap((name) => ['--env', name]) : []),
     '--workdir', plan.workdir,
     '--entrypoint', '[]',
     plan.image,

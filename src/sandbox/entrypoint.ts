@@ -1,7 +1,7 @@
 // The session entrypoint script: start the proxy relay, seed the tmpfs home from the session files, run agent
 // setup, exec the command.
 import { PROXY_PORT, PROXY_SOCKET_DIR, PROXY_SOCKET_NAME } from '../runtime/podman-network.js'
-import { HOME_SEED } from './plan.js'
+import { HOME_SEED, SECRET_ENV_FILE } from './plan.js'
 
 const RELAY_READY_TRIES = 500 // × 10 ms
 
@@ -22,11 +22,18 @@ export function proxyRelayLines(): string[] {
   ]
 }
 
-export function entrypointScript(setup: readonly string[], opts: { proxyRelay: boolean } = { proxyRelay: false }): string {
+export interface EntrypointOptions {
+  readonly proxyRelay: boolean
+  /** krun: the secret variables come from SECRET_ENV_FILE (shell assignments wrapix wrote), not the runtime. */
+  readonly secretEnvFile?: boolean
+}
+
+export function entrypointScript(setup: readonly string[], opts: EntrypointOptions = { proxyRelay: false }): string {
   return [
     '#!/bin/sh',
     '# wrapix session entrypoint (generated): start the proxy relay, seed $HOME, prepare the agent, then become the command.',
     'set -e',
+    ...(opts.secretEnvFile ? [`. ${SECRET_ENV_FILE}`] : []),
     ...(opts.proxyRelay ? proxyRelayLines() : []),
     `if [ -d ${HOME_SEED} ]; then cp -R ${HOME_SEED}/. "$HOME"/; fi`,
     ...setup,
