@@ -26,8 +26,6 @@ export interface RunRequest {
   readonly command: string[] | null
   readonly shell: boolean
   readonly globals: GlobalOptions
-  /** The host as probed (absent: probed now). Lets a caller run the flow for another platform's facts. */
-  readonly host?: HostFacts
 }
 
 /** A batch task's session (ralph): the same launch, with the agent non-interactive and the task in the record. */
@@ -59,7 +57,6 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     tty: dryRun ? false : tty,
     image: dryRun ? imageTag : (profile, host, paths) => buildIfNeeded(profile, host, paths, globals),
     extras: sessionExtras,
-    ...(req.host ? { host: req.host } : {}),
   })
   const redact = createRedactor(prepared.secretValues)
   for (const warning of [...prepared.warnings, ...runWarnings(prepared, flags)]) warn(redact(warning), globals)
