@@ -5,13 +5,13 @@ import { podmanNetworkArgs } from './podman-network.js'
 
 /** podman's whole command line: global options, then `run …`. */
 export function podmanArgv(plan: SandboxPlan): string[] {
-  const network = podmanNetworkArgs(plan.network.mode, plan.boundary)
+  const network = podmanNetworkArgs(plan.network.mode, plan.boundary, plan.containerName)
   // Rootless podman cannot use cgroups it was not delegated (cgroup v1): runsc must not try either.
   const cgroups = plan.boundary === 'gvisor' && !plan.limits.enforced ? ['--runtime-flag', 'ignore-cgroups'] : []
   return [...network.global, ...cgroups, ...podmanRunArgv(plan, network.run)]
 }
 
-export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.boundary).run): string[] {
+export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.boundary, plan.containerName).run): string[] {
   return [
     'run',
     '--rm',
@@ -54,7 +54,7 @@ function limitArgs(limits: SandboxPlan['limits']): string[] {
   ]
 }
 
-function userArgs(plan: SandboxPlan): string[] {
+export function userArgs(plan: Pick<SandboxPlan, 'user'>): string[] {
   const { user } = plan
   if (user.userns.kind === 'host') return ['--user', `${user.uid}:${user.gid}`]
   const passwd = `${user.name}:x:${user.uid}:${user.gid}:wrapix sandbox:${user.home}:/bin/sh`

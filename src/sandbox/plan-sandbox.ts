@@ -118,7 +118,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   // macOS: Apple's container has no --passwd-entry; the sandbox user's account comes as mounted files.
   const accounts = backend === 'apple-container' ? guestAccounts(user, filesDir) : { files: [], binds: [] }
   const files: PlannedFile[] = checkFiles([
-    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null, secretEnvFile: secretsVia === 'file' && secretNames.length > 0 }), mode: 0o755 },
+    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null, relayBeside: runtime === 'krun', secretEnvFile: secretsVia === 'file' && secretNames.length > 0 }), mode: 0o755 },
     ...accounts.files,
     ...parts.files,
     ...(input.extras?.files ?? []),

@@ -6,6 +6,7 @@ import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '.
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { stageFiles } from '../runtime/apple-staging.js'
 import { runtimeCommand } from '../runtime/runtime-command.js'
+import { needsKrunRelay, startKrunRelay, type RunningRelay } from '../runtime/krun-relay.js'
 import { appleContainerProblems, probeAppleContainer } from '../host/apple-container-host.js'
 import type { HostFacts } from '../host/facts.js'
 import { secretEnvFileContent } from '../sandbox/secret-env-file.js'
@@ -78,6 +79,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
   let git: SessionGitStart | null = null
+  let relay: RunningRelay | null = null
   try {
     await mkdir(sessionDir, { recursive: true, mode: 0o700 }) // copies of the repo's refs and index live here
     // The session git dir and files are written while the network starts; both must be up before podman runs.
@@ -108,12 +110,15 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     const running = netResult.value
     // Fail closed: with the proxy gone the sandbox has no route out; the user is told.
     void running.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
+    // krun: the relay beside the microVM, whose network namespace the sandbox joins.
+    if (needsKrunRelay(plan)) relay = await startKrunRelay(plan, { crun: host.runtimes.crun ?? 'crun', setpriv: host.tools.setpriv })
     const command = await runtimeCommand(plan)
     await stageFiles(command.staged) // macOS: after the session files and git dir exist
     const runtimeSecrets = plan.secretsVia === 'runtime-env' ? secrets : {}
     exitCode = await runPodman({ program: command.program, argv: command.args, containerName: plan.containerName, secrets: runtimeSecrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
     return exitCode
   } finally {
+    await relay?.stop()
     const summary = (await network?.close().catch((err: unknown) => {
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { KRUN_VMM_RESERVE_MB, krunArgs } from '../../../src/runtime/krun.js'
 import { podmanArgv } from '../../../src/runtime/podman.js'
+import { krunRelayArgv, needsKrunRelay } from '../../../src/runtime/krun-relay.js'
+import { entrypointScript } from '../../../src/sandbox/entrypoint.js'
 import { valuesOf } from '../helpers/argv.js'
 import { aPlan } from '../helpers/plan.js'
 
@@ -58,5 +60,42 @@ describe('podmanArgv under krun', () => {
 
   it('other runtimes still get secrets by name from podman\'s environment', () => {
     expect(valuesOf(podmanArgv(aPlan({ secretNames: ['ANTHROPIC_API_KEY'] })), '--env')).toContain('ANTHROPIC_API_KEY')
+  })
+})
+
+describe('krun: the proxy relay beside the microVM', () => {
+  // libkrun 1.19 src/libkrun/src/lib.rs: crun's implicit vsock config hijacks AF_INET only (TsiFlags::HIJACK_INET),
+  // so the guest's TCP is made by the VMM in the container's namespace, and a mounted unix socket is out of reach.
+  const limited = krunPlan({ network: { mode: 'limit', socketDir: '/run/user/1000/wrapix/a1b2c3d4e5f6/net' } })
+
+  it('joins the relay container\'s network namespace instead of a namespace of its own', () => {
+    expect(valuesOf(podmanArgv(limited), '--network')).toEqual(['container:wrapix-a1b2c3d4e5f6-relay'])
+    expect(valuesOf(podmanArgv(krunPlan()), '--network')).toEqual(['none']) // --network none: nothing to reach
+  })
+
+  it('runs the relay as a plain crun container: no network, no capabilities, read-only, the socket directory read-only', () => {
+    const argv = krunRelayArgv(limited, '/usr/bin/crun')
+    expect(valuesOf(argv, '--name')).toEqual(['wrapix-a1b2c3d4e5f6-relay'])
+    expect(valuesOf(argv, '--runtime')).toEqual(['/usr/bin/crun'])
+    expect(valuesOf(argv, '--network')).toEqual(['none'])
+    expect(valuesOf(argv, '--cap-drop')).toEqual(['all'])
+    expect(argv).toEqual(expect.arrayContaining(['--read-only', '--init']))
+    expect(valuesOf(argv, '--security-opt')).toEqual(['no-new-privileges'])
+    expect(valuesOf(argv, '--label')).toEqual(['wrapix.managed=true', 'wrapix.session=a1b2c3d4e5f6', 'wrapix.role=relay'])
+    expect(valuesOf(argv, '--mount')).toEqual(['type=bind,source=/run/user/1000/wrapix/a1b2c3d4e5f6/net,destination=/run/wrapix,ro=true'])
+    expect(argv.slice(-6)).toEqual(['localhost/wrapix-base:bookworm', 'socat', '-b', '131072', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr,nodelay,backlog=256', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
+    expect(valuesOf(argv, '--user')).toEqual(['1000:1000'])
+  })
+
+  it('is needed only when a krun session reaches the network', () => {
+    expect(needsKrunRelay(limited)).toBe(true)
+    expect(needsKrunRelay(krunPlan())).toBe(false)
+    expect(needsKrunRelay({ ...limited, runtime: 'crun' })).toBe(false)
+  })
+
+  it('the guest waits for the relay over TCP and starts none of its own', () => {
+    const script = entrypointScript([], { proxyRelay: true, relayBeside: true })
+    expect(script).toContain('TCP:127.0.0.1:3128')
+    expect(script).not.toContain('TCP-LISTEN')
   })
 })
