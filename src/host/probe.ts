@@ -43,7 +43,7 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
 }
 
 /** crun lists its build features in `--version` (`+LIBKRUN` when it can run krun microVMs). Only asked on KVM hosts. */
-function crunHasLibkrun(crun: string): boolean {
+export function crunHasLibkrun(crun: string): boolean {
   const r = spawnSync(crun, ['--version'], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] })
   return r.status === 0 && r.stdout.includes('+LIBKRUN')
 }

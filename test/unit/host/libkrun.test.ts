@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { libkrunProblem, probeLibkrunVersion } from '../../../src/host/libkrun.js'
+import { crunHasLibkrun } from '../../../src/host/probe.js'
 
 describe('libkrun version', () => {
   const root = mkdtempSync(join(tmpdir(), 'wrapix-unit-libkrun-'))
@@ -25,5 +26,21 @@ describe('libkrun version', () => {
     expect(libkrunProblem('1.19.0')).toBeNull()
     expect(libkrunProblem('1.17.4')).toEqual({ what: 'libkrun 1.17.4 is older than 1.18.0 (terminal sessions misbehave)', fix: 'update libkrun to 1.18.0 or later' })
     expect(libkrunProblem(null)?.fix).toBe('install libkrun 1.18.0 or later')
+  })
+})
+
+describe('crun built with libkrun counts as krun on the run path too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wrapix-unit-crun-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const fakeCrun = (features: string) => {
+    const bin = join(dir, `crun-${features.length}`)
+    writeFileSync(bin, `#!/bin/sh\necho 'crun version 1.29'\necho 'commit: x'\necho 'spec: 1.0.0'\necho '${features}'\n`, { mode: 0o755 })
+    return bin
+  }
+
+  it('reads +LIBKRUN from crun --version', () => {
+    expect(crunHasLibkrun(fakeCrun('+SYSTEMD +SELINUX +CAP +SECCOMP +EBPF +LIBKRUN +WASM:wasmedge +YAJL'))).toBe(true)
+    expect(crunHasLibkrun(fakeCrun('+SYSTEMD +SELINUX +CAP +SECCOMP +EBPF +YAJL'))).toBe(false)
+    expect(crunHasLibkrun(join(dir, 'missing'))).toBe(false)
   })
 })
