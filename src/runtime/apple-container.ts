@@ -50,9 +50,10 @@ export function appleContainerArgv(plan: SandboxPlan, staged: readonly StagedFil
 
 function mountArgs(m: PlannedMount, stagedAt: ReadonlyMap<string, string>): string[] {
   if (m.kind === 'tmpfs') {
-    // --tmpfs takes a path only; sizes need the --mount spelling (Parser.mount: size is for tmpfs only).
+    // --tmpfs takes a path only; mode and size need the --mount spelling (Parser.mount: both for tmpfs only).
+    // Apple's tmpfs has no owner option and is root's: 1777 (sticky) lets the sandbox user write its home.
     const dest = checkPath(m.dest, `tmpfs ${m.dest}`, [',', '='])
-    return m.sizeMb ? ['--mount', `type=tmpfs,target=${dest},size=${m.sizeMb}M`] : ['--tmpfs', dest]
+    return ['--mount', [`type=tmpfs`, `target=${dest}`, 'mode=1777', ...(m.sizeMb ? [`size=${m.sizeMb}M`] : [])].join(',')]
   }
   if (m.dest === PROXY_SOCKET_DIR) {
     // A mounted unix socket is relayed into the VM over vsock, keeping its mode (RuntimeService: mount.isSocket()

@@ -46,13 +46,14 @@ describe('appleContainerArgv: mounts', () => {
     expect(valuesOf(appleContainerArgv(macPlan()), '--mount')).toEqual([
       'type=bind,source=/Users/ada/my app,target=/workspace',
       `type=bind,source=${SESSION}/files,target=/etc/wrapix,readonly`,
+      'type=tmpfs,target=/home/wrapix,mode=1777',
     ])
-    expect(valuesOf(appleContainerArgv(macPlan()), '--tmpfs')).toEqual(['/home/wrapix'])
   })
 
-  it('spells a sized tmpfs with --mount (Flags --tmpfs takes a path only; Parser.mount: size is for tmpfs)', () => {
+  it('spells tmpfs with --mount, mode 1777 and the size (Flags --tmpfs takes a path only; Parser.mount: mode and size are for tmpfs)', () => {
     const argv = appleContainerArgv(macPlan({ mounts: [{ kind: 'tmpfs', dest: '/scratch', sizeMb: 512 }] }))
-    expect(valuesOf(argv, '--mount')).toEqual(['type=tmpfs,target=/scratch,size=512M'])
+    expect(valuesOf(argv, '--mount')).toEqual(['type=tmpfs,target=/scratch,mode=1777,size=512M'])
+    expect(argv).not.toContain('--tmpfs')
   })
 
   it('mounts a staged single file read-only with -v from its own directory', () => {
@@ -156,8 +157,8 @@ describe('appleContainerArgv: process, limits and hardening', () => {
         "type=bind,source=/Users/ada/my app,target=/workspace",
         "--mount",
         "type=bind,source=/tmp/wrapix-501/wrapix/a1b2c3d4e5f6/files,target=/etc/wrapix,readonly",
-        "--tmpfs",
-        "/home/wrapix",
+        "--mount",
+        "type=tmpfs,target=/home/wrapix,mode=1777",
         "--volume",
         "/tmp/wrapix-501/wrapix/a1b2c3d4e5f6/net/proxy.sock:/run/wrapix/proxy.sock",
         "--env",
