@@ -7,6 +7,27 @@ import { BOUNDARIES } from '../sandbox/plan.js'
 import { EXIT_CODES, WrapixError } from '../errors.js'
 import { printJson, type GlobalOptions } from './output.js'
 import { nixImageProblem, probeNix, type NixFacts } from '../host/nix-builds.js'
+import { MIN_APPLE_CONTAINER, MIN_MACOS, appleContainerProblems, macosMajor, probeAppleContainer, type AppleContainerStatus } from '../host/apple-container-host.js'
+import { MIN_LIBKRUN, libkrunProblem, probeLibkrunVersion } from '../host/libkrun.js'
+
+/** What only doctor probes (slower): Apple container's version and services, libkrun's version. */
+export interface EngineDetails {
+  readonly apple?: AppleContainerStatus | null
+  readonly libkrun?: string | null
+}
+
+/** macOS: the Mac, Apple's container and its services, each with its fix (the same checks run before every launch). */
+function appleChecks(host: HostFacts, status: AppleContainerStatus | null): Check[] {
+  const problems = appleContainerProblems(host.osRelease, host.appleContainer, status)
+  const find = (what: RegExp) => problems.find((p) => what.test(p.what))
+  const check = (name: string, problem: { what: string; fix: string } | undefined, detail: string): Check =>
+    ({ name, ok: !problem, detail: problem?.what ?? detail, ...(problem ? { fix: problem.fix } : {}) })
+  return [
+    check(`macOS ${MIN_MACOS}+`, find(/^macOS/), `macOS ${macosMajor(host.osRelease) ?? '?'}`),
+    check(`Apple container ${MIN_APPLE_CONTAINER}+`, find(/not installed|--version|older than/), `${host.appleContainer ?? ''} ${status?.version ?? ''}`.trim()),
+    ...(host.appleContainer ? [check('Apple container services', find(/not running/), 'running')] : []),
+  ]
+}
 
 interface Check {
   readonly name: string
@@ -44,12 +65,13 @@ function rootlessChecks(host: HostFacts): Check[] {
   ]
 }
 
-export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> } {
+export function doctorChecks(host: HostFacts, details: EngineDetails = {}): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> } {
   const linux = host.os === 'linux'
   const checks: Check[] = linux
     ? [
         { name: 'podman', ok: Boolean(host.podman.path), detail: host.podman.path ? `${host.podman.version ?? 'present'} (${host.podman.rootless ? 'rootless' : 'rootful'})` : 'not installed', fix: 'sudo apt install podman' },
         { name: 'krun (microvm)', ok: Boolean(host.runtimes.krun), detail: host.runtimes.krun ?? 'not installed', fix: 'install krun or crun built with libkrun (e.g. dnf install crun-krun)' },
+        ...(host.runtimes.krun && details.libkrun !== undefined ? [libkrunCheck(details.libkrun)] : []),
         { name: '/dev/kvm', ok: host.kvm.usable, detail: host.kvm.usable ? 'usable' : (host.kvm.reason ?? 'not usable'), fix: 'enable virtualization, and add yourself to the kvm group' },
         { name: 'runsc (gvisor)', ok: Boolean(host.runtimes.runsc), detail: host.runtimes.runsc ?? 'not installed', fix: 'sudo apt install runsc' },
         { name: 'crun (container)', ok: Boolean(host.runtimes.crun), detail: host.runtimes.crun ?? 'not installed', fix: 'sudo apt install crun' },
@@ -62,7 +84,7 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
           fix: `echo ${host.user.name}:100000:65536 | sudo tee -a /etc/subuid /etc/subgid`,
         },
       ]
-    : [{ name: 'Apple container', ok: Boolean(host.appleContainer), detail: host.appleContainer ?? 'not installed', fix: 'install it from github.com/apple/container (macOS 26+)' }]
+    : appleChecks(host, details.apple ?? null)
   const boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> = {}
   try {
     const auto = chooseBoundary({ value: 'auto', source: 'default' }, host)
@@ -83,11 +105,19 @@ export function doctorChecks(host: HostFacts): { checks: Check[]; boundaries: Re
   return { checks, boundaries }
 }
 
+function libkrunCheck(version: string | null): Check {
+  const problem = libkrunProblem(version)
+  return { name: `libkrun ${MIN_LIBKRUN}+ (microvm)`, ok: !problem, detail: problem?.what ?? `libkrun ${version}`, ...(problem ? { fix: problem.fix } : {}) }
+}
+
 export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   const host = await probeHostDetails(probeHost())
-  const { checks, boundaries } = doctorChecks(host)
+  const details: EngineDetails = host.os === 'darwin'
+    ? { apple: host.appleContainer ? await probeAppleContainer(host.appleContainer) : null }
+    : { libkrun: host.runtimes.krun ? probeLibkrunVersion() : null }
+  const { checks, boundaries } = doctorChecks(host, details)
   checks.push(nixCheck(await probeNix(process.env, host.os), host.os))
-    const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)
+  const engine = host.os === 'linux' ? Boolean(host.podman.path) : checks.every((c) => c.ok || c.name.startsWith('nix'))
   // Nothing usable (no engine, or no boundary at all) is a host problem: exit 4, so scripts can check it.
   const ok = engine && boundaries.auto?.ok === true
   const exitCode = ok ? 0 : EXIT_CODES.host

@@ -5,8 +5,7 @@ import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
-import { podmanArgv } from '../runtime/podman.js'
-import { appleContainerArgv } from '../runtime/apple-container.js'
+import { runtimeCommand } from '../runtime/runtime-command.js'
 import { assertLaunchable, launch } from '../session/launch.js'
 import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
@@ -64,7 +63,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   if (prepared.plan.boundaryNote) note(prepared.plan.boundaryNote, globals) // auto: what it chose, and why not stronger
   if (!prepared.plan.limits.enforced) warn(UNENFORCED_LIMITS, globals)
 
-  const argv = runtimeArgv(prepared)
+  const argv = await runtimeArgv(prepared)
   if (dryRun) {
     const masked = argv.map(redact)
     if (globals.json) printJson({ ok: true, argv: masked, plan: JSON.parse(redact(JSON.stringify(prepared.plan))), warnings: prepared.warnings.map(redact) })
@@ -73,7 +72,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
   requirePodman(prepared.host)
-  assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
+  await assertLaunchable(prepared.plan, prepared.host) // before the record: a session that cannot start leaves no journal entry
   if (!task) await offerGitignore(prepared.plan.workspace, globals, tty)
   const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
   task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
@@ -119,8 +118,9 @@ export const UNENFORCED_LIMITS =
   'memory, pids and cpu limits are not enforced: rootless podman cannot set cgroup limits on this host (cgroup v1, or no delegation); run as root or on a cgroup v2 host with delegation for them'
 
 /** The exact runtime command line (program first) that a real run of this plan executes. */
-export function runtimeArgv(prepared: Prepared): string[] {
-  return prepared.plan.backend === 'apple-container' ? ['container', ...appleContainerArgv(prepared.plan)] : ['podman', ...podmanArgv(prepared.plan)]
+export async function runtimeArgv(prepared: Prepared): Promise<string[]> {
+  const command = await runtimeCommand(prepared.plan)
+  return [command.program, ...command.args]
 }
 
 // The image modules and ora (~50 ms to load) are imported only when a profile image is needed, not with --image.

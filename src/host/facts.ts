@@ -7,6 +7,8 @@ export interface SubIdRange {
 
 export interface HostFacts {
   readonly os: NodeJS.Platform
+  /** The kernel release (os.release()): on macOS the Darwin version, whose major is the macOS major minus one. */
+  readonly osRelease: string
   readonly arch: string
   readonly cpus: number
   readonly user: { readonly uid: number; readonly gid: number; readonly name: string; readonly home: string }
@@ -16,7 +18,7 @@ export interface HostFacts {
     readonly rootless: boolean
   }
   readonly runtimes: {
-    readonly krun: string | null // a krun binary, or crun built with libkrun
+    readonly krun: string | null // a krun binary, or crun built with libkrun (then run with run.oci.handler=krun)
     readonly runsc: string | null
     readonly crun: string | null
   }

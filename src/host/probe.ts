@@ -1,6 +1,7 @@
 // probeHost(): reads the host into HostFacts. Cheap checks only (stat, small files); doctor adds versions.
+import { spawnSync } from 'node:child_process'
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
-import { arch, availableParallelism, homedir, platform, userInfo } from 'node:os'
+import { arch, availableParallelism, homedir, platform, release, userInfo } from 'node:os'
 import { execa } from 'execa'
 import type { HostFacts, SubIdRange } from './facts.js'
 import { which } from './which.js'
@@ -17,18 +18,22 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
   const gid = typeof process.getgid === 'function' ? process.getgid() : info.gid
   const path = env.PATH ?? ''
   const podman = which('podman', path)
+  const kvm = probeKvm()
+  const crun = which('crun', path, RUNTIME_DIRS)
   return {
     os: platform(),
+    osRelease: release(),
     arch: arch(),
     cpus: availableParallelism(),
     user: { uid, gid, name: info.username, home: env.HOME || homedir() },
     podman: { path: podman, version: null, rootless: uid !== 0 },
     runtimes: {
-      krun: which('krun', path, RUNTIME_DIRS),
+      // Without a `krun` binary, crun built with libkrun is krun too (run with the run.oci.handler=krun annotation).
+      krun: which('krun', path, RUNTIME_DIRS) ?? (kvm.usable && crun && crunHasLibkrun(crun) ? crun : null),
       runsc: which('runsc', path, RUNTIME_DIRS),
-      crun: which('crun', path, RUNTIME_DIRS),
+      crun,
     },
-    kvm: probeKvm(),
+    kvm,
     appleContainer: platform() === 'darwin' ? which('container', path) : null,
     cgroup: probeCgroup(),
     subIds: { uid: readSubIds('/etc/subuid', info.username, uid), gid: readSubIds('/etc/subgid', info.username, uid) },
@@ -37,7 +42,13 @@ export function probeHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
   }
 }
 
-/** Slower facts for `wrapix doctor`: versions, and whether crun was built with libkrun. */
+/** crun lists its build features in `--version` (`+LIBKRUN` when it can run krun microVMs). Only asked on KVM hosts. */
+export function crunHasLibkrun(crun: string): boolean {
+  const r = spawnSync(crun, ['--version'], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] })
+  return r.status === 0 && r.stdout.includes('+LIBKRUN')
+}
+
+/** Slower facts for `wrapix doctor`: versions. */
 export async function probeHostDetails(facts: HostFacts): Promise<HostFacts> {
   const version = async (bin: string | null, args: string[]) => {
     if (!bin) return null
@@ -45,12 +56,7 @@ export async function probeHostDetails(facts: HostFacts): Promise<HostFacts> {
     return r.exitCode === 0 ? String(r.stdout).trim() : null
   }
   const podmanVersion = (await version(facts.podman.path, ['--version']))?.replace(/^podman version\s*/, '') ?? null
-  let krun = facts.runtimes.krun
-  if (!krun && facts.runtimes.crun) {
-    const crunVersion = await version(facts.runtimes.crun, ['--version'])
-    if (crunVersion?.includes('+LIBKRUN')) krun = facts.runtimes.crun
-  }
-  return { ...facts, podman: { ...facts.podman, version: podmanVersion }, runtimes: { ...facts.runtimes, krun } }
+  return { ...facts, podman: { ...facts.podman, version: podmanVersion } }
 }
 
 function probeKvm(): HostFacts['kvm'] {

@@ -25,6 +25,8 @@ export const IDLE_TIMEOUT_MS = 10 * 60_000
 
 export interface ProxyOptions {
   readonly socketPath: string
+  /** The socket's mode; 0600 unless the sandbox side connects as another user (see SessionNetworkOptions). */
+  readonly socketMode?: number
   readonly policy: Policy
   readonly auditPath: string
   /** Masks secrets in audit lines (see AuditLog). */
@@ -189,7 +191,8 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     server.once('error', (err) => reject(new WrapixError('host', `the network proxy could not listen on ${opts.socketPath}: ${err.message}`, 'check that the runtime directory is writable')))
     server.listen(opts.socketPath, () => resolve())
   })
-  await chmod(opts.socketPath, 0o600) // only the session's own relay (same user) connects, through its mounted directory
+  // Only the session's own relay (same user) connects, through its mounted directory.
+  await chmod(opts.socketPath, opts.socketMode ?? 0o600)
 
   const stopped = new Promise<string>((resolve) => {
     server.on('close', () => !closing && resolve('the network proxy stopped'))

@@ -22,6 +22,12 @@ export interface SessionNetworkOptions {
   readonly resolve: Readonly<Record<string, string>>
   /** The session's private host directory (0700) for the proxy socket: the plan's network.socketDir. */
   readonly socketDir: string
+  /**
+   * macOS: Apple's container recreates a mounted socket inside the VM as root's, with the host socket's mode
+   * (apple/container 1.2.2, RuntimeService.swift, UnixSocketConfiguration permissions): the sandbox user reaches
+   * it only when the mode lets everyone connect. On the host the socket stays behind its 0700 directory.
+   */
+  readonly socketMode?: number
   readonly lookup?: Lookup
   /** Masks the session's secrets in audit lines and the summary. */
   readonly redact?: (text: string) => string
@@ -69,6 +75,7 @@ export async function startSessionNetwork(opts: SessionNetworkOptions): Promise<
   const policy = mode === 'open' ? { ...opts.policy, anyPublicHost: true } : opts.policy
   const proxy: RunningProxy = await startProxy({
     socketPath: proxySocketPath(opts.socketDir),
+    ...(opts.socketMode !== undefined ? { socketMode: opts.socketMode } : {}),
     policy, auditPath: opts.auditPath, resolve: opts.resolve, credentials: opts.credentials ?? [],
     ...(opts.redact ? { redact: opts.redact } : {}),
     ...(opts.lookup ? { lookup: opts.lookup } : {}),

@@ -20,11 +20,14 @@ const PROXY_URL = `http://127.0.0.1:${PROXY_PORT}`
 /** Whether the mode reaches the outside through the proxy (and so needs the socket and the relay). */
 export const usesProxy = (mode: NetworkMode): boolean => mode !== 'none'
 
-export function podmanNetworkArgs(mode: NetworkMode, boundary: Boundary): PodmanNetworkArgs {
+export function podmanNetworkArgs(mode: NetworkMode, boundary: Boundary, containerName = ''): PodmanNetworkArgs {
   // gVisor: network=none gives the sandbox gVisor's own loopback and no host network stack at all; the relay
   // reaches the proxy through the mounted socket, which runsc only passes through with host-uds=open.
   const gvisor = boundary === 'gvisor' ? ['--runtime-flag', 'network=none', ...(usesProxy(mode) ? ['--runtime-flag', 'host-uds=open'] : [])] : []
-  // krun: the VMM's socket impersonation (TSI) connects from the container's namespace, where the relay listens.
+  // krun: the guest cannot reach a mounted unix socket, only TCP (TSI, made by the VMM in the container's
+  // namespace). The relay runs beside the VM in a network-less container whose namespace this one joins
+  // (runtime/krun-relay.ts); it is named after the sandbox, so the plan alone spells it.
+  if (boundary === 'microvm' && usesProxy(mode)) return { global: gvisor, run: ['--network', `container:${containerName}-relay`] }
   return { global: gvisor, run: ['--network', 'none'] }
 }
 

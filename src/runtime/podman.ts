@@ -1,21 +1,22 @@
 // The podman backend, part 1 (pure): SandboxPlan → the exact argv of `podman run`. No fs, no env, no clock.
 import type { PlannedMount, SandboxPlan } from '../sandbox/plan.js'
+import { krunArgs } from './krun.js'
 import { podmanNetworkArgs } from './podman-network.js'
 
 /** podman's whole command line: global options, then `run …`. */
 export function podmanArgv(plan: SandboxPlan): string[] {
-  const network = podmanNetworkArgs(plan.network.mode, plan.boundary)
+  const network = podmanNetworkArgs(plan.network.mode, plan.boundary, plan.containerName)
   // Rootless podman cannot use cgroups it was not delegated (cgroup v1): runsc must not try either.
   const cgroups = plan.boundary === 'gvisor' && !plan.limits.enforced ? ['--runtime-flag', 'ignore-cgroups'] : []
   return [...network.global, ...cgroups, ...podmanRunArgv(plan, network.run)]
 }
 
-export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.boundary).run): string[] {
+export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] = podmanNetworkArgs(plan.network.mode, plan.boundary, plan.containerName).run): string[] {
   return [
     'run',
     '--rm',
     '--name', plan.containerName,
-    '--runtime', plan.runtime,
+    ...(plan.runtime === 'krun' ? krunArgs(plan) : ['--runtime', plan.runtime]),
     ...Object.entries(plan.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
     '--init',
     '--interactive',
@@ -33,7 +34,8 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     ...networkArgs,
     ...plan.mounts.flatMap(mountArgs),
     ...Object.entries(plan.env).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
-    ...plan.secretNames.flatMap((name) => ['--env', name]), // value reaches podman's environment, never its argv
+    // The value reaches podman's environment, never its argv; under krun not even that (plan.secretsVia: a file).
+    ...(plan.secretsVia === 'runtime-env' ? plan.secretNames.flatMap((name) => ['--env', name]) : []),
     '--workdir', plan.workdir,
     '--entrypoint', '[]',
     plan.image,
@@ -52,7 +54,7 @@ function limitArgs(limits: SandboxPlan['limits']): string[] {
   ]
 }
 
-function userArgs(plan: SandboxPlan): string[] {
+export function userArgs(plan: Pick<SandboxPlan, 'user'>): string[] {
   const { user } = plan
   if (user.userns.kind === 'host') return ['--user', `${user.uid}:${user.gid}`]
   const passwd = `${user.name}:x:${user.uid}:${user.gid}:wrapix sandbox:${user.home}:/bin/sh`

@@ -2,7 +2,9 @@
 import { execa, type ResultPromise } from 'execa'
 
 export interface RunOptions {
-  readonly argv: readonly string[] // podman's arguments (without "podman")
+  /** podman, or Apple's `container` on macOS (same run/stop model: `stop --time N NAME`). */
+  readonly program?: 'podman' | 'container'
+  readonly argv: readonly string[] // the program's arguments (without its name)
   readonly containerName: string
   readonly secrets: Readonly<Record<string, string>>
   readonly env?: NodeJS.ProcessEnv
@@ -29,8 +31,13 @@ const STOP_GRACE_S = 5
  * If wrapix itself is killed (even SIGKILL), the kernel sends SIGTERM to podman (setpriv --pdeathsig),
  * which forwards it to the sandbox; conmon then removes the container (--rm).
  */
+// Apple's `container stop` has no --ignore (apple/container 1.2.2 docs/command-reference.md); its failure is ignored here too.
+const stopArgs = (program: 'podman' | 'container', graceS: number, name: string): string[] =>
+  program === 'podman' ? ['stop', '--ignore', '--time', String(graceS), name] : ['stop', '--time', String(graceS), name]
+
 export async function runPodman(opts: RunOptions): Promise<number> {
-  const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', 'podman', ...opts.argv]] : ['podman', [...opts.argv]]
+  const program = opts.program ?? 'podman'
+  const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', program, ...opts.argv]] : [program, [...opts.argv]]
   const io = opts.io
   const child: ResultPromise = execa(file, args, {
     ...(io ? { input: io.input, stdout: 'pipe', stderr: 'pipe', buffer: false } : { stdio: 'inherit' }),
@@ -44,12 +51,12 @@ export async function runPodman(opts: RunOptions): Promise<number> {
     stopping = true
     // sig-proxy passes the signal to the sandbox; podman stop then makes sure it ends, even if it ignores it.
     if (signal) child.kill(signal)
-    void execa('podman', ['stop', '--ignore', '--time', String(STOP_GRACE_S), opts.containerName], { reject: false, env: opts.env ?? process.env })
+    void execa(program, stopArgs(program, STOP_GRACE_S, opts.containerName), { reject: false, env: opts.env ?? process.env })
   }
   if (io) {
     child.stdout?.on('data', io.onStdout)
     child.stderr?.on('data', io.onStderr)
-    const onAbort = () => void execa('podman', ['stop', '--ignore', '--time', String(io.stopGraceS), opts.containerName], { reject: false, env: opts.env ?? process.env })
+    const onAbort = () => void execa(program, stopArgs(program, io.stopGraceS, opts.containerName), { reject: false, env: opts.env ?? process.env })
     if (io.stop.aborted) onAbort()
     else io.stop.addEventListener('abort', onAbort, { once: true })
   }

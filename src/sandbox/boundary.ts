@@ -7,11 +7,15 @@ import { BOUNDARIES, type Backend, type Boundary, type BoundarySetting, type San
 
 const WAYS_FORWARD = 'or choose a weaker boundary explicitly: --boundary gvisor (runsc), --boundary container (crun), or WRAPIX_NO_MICROVM=1'
 const RUNTIME: Record<Boundary, SandboxPlan['runtime']> = { microvm: 'krun', gvisor: 'runsc', container: 'crun' }
+// Apple's `container` runs every container in its own VM; it has no gVisor and no shared-kernel mode.
+const APPLE_ONLY_MICROVM = 'every Apple container is its own virtual machine (the microvm boundary); gVisor and shared-kernel containers do not exist on macOS'
 
 export interface BoundaryChoice {
   readonly backend: Backend
   readonly boundary: Boundary
   readonly runtime: SandboxPlan['runtime']
+  /** krun: the runtime binary podman is given (a `krun`, or crun built with libkrun); null otherwise. */
+  readonly runtimePath: string | null
   /** `auto` only: the one line announced at start, e.g. "boundary gvisor (no krun runtime; install crun-krun for a microVM)". */
   readonly note?: string
 }
@@ -39,7 +43,11 @@ export function chooseBoundary(setting: Sourced<BoundarySetting>, host: HostFact
     if (!host.appleContainer) {
       throw new WrapixError('host', "Apple's container CLI is not installed", 'install it from https://github.com/apple/container/releases (macOS 26 or later), then run: container system start')
     }
-    return { backend: 'apple-container', boundary: 'microvm', runtime: 'krun' }
+    if (setting.value === 'gvisor' || setting.value === 'container') {
+      const where = setting.source === 'flag' ? '--boundary' : `boundary (${setting.file ?? setting.source})`
+      throw new WrapixError('usage', `${where} ${setting.value} is not available on macOS: ${APPLE_ONLY_MICROVM}`, 'use microvm or auto (the default); a config shared with Linux can set it per host with WRAPIX_BOUNDARY')
+    }
+    return { backend: 'apple-container', boundary: 'microvm', runtime: 'apple-container', runtimePath: null }
   }
   if (host.os !== 'linux') throw new WrapixError('host', `wrapix does not support ${host.os} yet`, 'use Linux (podman) or macOS (Apple container)')
   if (!host.podman.path) {
@@ -62,7 +70,7 @@ export function chooseBoundary(setting: Sourced<BoundarySetting>, host: HostFact
   }
   const skipped = stronger(chosen)
   const note = skipped.length === 0 ? `boundary ${chosen}` : `boundary ${chosen} (${skipped.map((s) => s.what).join(', ')}; ${skipped.map((s) => s.fix).join(', ')})`
-  return { backend: 'podman', boundary: chosen, runtime: RUNTIME[chosen], note }
+  return { backend: 'podman', boundary: chosen, runtime: RUNTIME[chosen], runtimePath: chosen === 'microvm' ? host.runtimes.krun : null, note }
 }
 
 function strict(boundary: Boundary, host: HostFacts): BoundaryChoice {
@@ -75,13 +83,13 @@ function strict(boundary: Boundary, host: HostFacts): BoundaryChoice {
       if (missing.length > 0) {
         throw new WrapixError('host', `the microvm boundary needs ${missing.join(' and ')}`, `enable KVM and install krun (e.g. dnf install crun-krun), ${WAYS_FORWARD}`)
       }
-      return { backend: 'podman', boundary: 'microvm', runtime: 'krun' }
+      return { backend: 'podman', boundary: 'microvm', runtime: 'krun', runtimePath: host.runtimes.krun }
     }
     case 'gvisor':
       if (!host.runtimes.runsc) throw new WrapixError('host', 'the gvisor boundary needs runsc, which is not installed', 'install it: sudo apt install runsc (or see gvisor.dev/docs/user_guide/install), or use --boundary container')
-      return { backend: 'podman', boundary: 'gvisor', runtime: 'runsc' }
+      return { backend: 'podman', boundary: 'gvisor', runtime: 'runsc', runtimePath: null }
     case 'container':
       if (!host.runtimes.crun) throw new WrapixError('host', 'the container boundary needs crun, which is not installed', 'install it: sudo apt install crun')
-      return { backend: 'podman', boundary: 'container', runtime: 'crun' }
+      return { backend: 'podman', boundary: 'container', runtime: 'crun', runtimePath: null }
   }
 }

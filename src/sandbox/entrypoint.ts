@@ -1,7 +1,7 @@
 // The session entrypoint script: start the proxy relay, seed the tmpfs home from the session files, run agent
 // setup, exec the command.
 import { PROXY_PORT, PROXY_SOCKET_DIR, PROXY_SOCKET_NAME } from '../runtime/podman-network.js'
-import { HOME_SEED } from './plan.js'
+import { HOME_SEED, SECRET_ENV_FILE } from './plan.js'
 
 const RELAY_READY_TRIES = 500 // × 10 ms
 
@@ -22,12 +22,33 @@ export function proxyRelayLines(): string[] {
   ]
 }
 
-export function entrypointScript(setup: readonly string[], opts: { proxyRelay: boolean } = { proxyRelay: false }): string {
+/**
+ * krun: the relay runs beside the VM (runtime/krun-relay.ts) and the guest reaches it over TCP through the VMM;
+ * the agent waits until a connection to it succeeds.
+ */
+export function relayBesideLines(): string[] {
+  const fail = (why: string) => `{ echo "wrapix: ${why}" >&2; exit 125; }`
+  return [
+    `command -v socat >/dev/null 2>&1 || ${fail('this image has no socat, which the sandbox needs to reach the network proxy; add socat to the image (apt install socat) or use --network none')}`,
+    `i=0; until socat -u OPEN:/dev/null TCP:127.0.0.1:${PROXY_PORT},connect-timeout=1 2>/dev/null; do i=$((i+1)); [ "$i" -lt ${RELAY_READY_TRIES} ] || ${fail('the network relay did not answer')}; sleep 0.01; done`,
+  ]
+}
+
+export interface EntrypointOptions {
+  readonly proxyRelay: boolean
+  /** krun: the relay is not in the sandbox but beside it; only wait for it. */
+  readonly relayBeside?: boolean
+  /** krun: the secret variables come from SECRET_ENV_FILE (shell assignments wrapix wrote), not the runtime. */
+  readonly secretEnvFile?: boolean
+}
+
+export function entrypointScript(setup: readonly string[], opts: EntrypointOptions = { proxyRelay: false }): string {
   return [
     '#!/bin/sh',
     '# wrapix session entrypoint (generated): start the proxy relay, seed $HOME, prepare the agent, then become the command.',
     'set -e',
-    ...(opts.proxyRelay ? proxyRelayLines() : []),
+    ...(opts.secretEnvFile ? [`. ${SECRET_ENV_FILE}`] : []),
+    ...(opts.proxyRelay ? (opts.relayBeside ? relayBesideLines() : proxyRelayLines()) : []),
     `if [ -d ${HOME_SEED} ]; then cp -R ${HOME_SEED}/. "$HOME"/; fi`,
     ...setup,
     'exec "$@"',

@@ -2,6 +2,7 @@
 import { WrapixError } from '../errors.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import type { CredentialPlan } from './credential-plan.js'
+import type { Backend } from './plan.js'
 
 const RESERVED = new Set(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])
 
@@ -12,6 +13,10 @@ const RESERVED = new Set(['IS_SANDBOX', 'WRAPIX_SESSION_ID', 'HOME', 'USER'])
  */
 const HOST_PROCESS_ENV = /^(?:LD_|CONTAINERS_|_CONTAINERS_|PODMAN_|BUILDAH_|STORAGE_|CONMON_|XDG_|GO[A-Z]|SSL_CERT_|DOCKER_|DBUS_|LISTEN_)|^(?:PATH|TMPDIR|TZ|NOTIFY_SOCKET|REGISTRY_AUTH_FILE|(?:https?|no|all)_proxy|(?:HTTPS?|NO|ALL)_PROXY)$/
 export const obeyedByPodman = (name: string): boolean => HOST_PROCESS_ENV.test(name)
+/** Apple's `container` (apple/container 1.2.2) also reads CONTAINER_DEBUG, CONTAINER_DEFAULT_PLATFORM and SSH_AUTH_SOCK; DYLD_ is macOS's LD_. */
+const APPLE_PROCESS_ENV = /^(?:CONTAINER_|DYLD_)|^SSH_AUTH_SOCK$/
+export const obeyedByRuntime = (name: string, backend: Backend = 'podman'): boolean =>
+  obeyedByPodman(name) || (backend === 'apple-container' && APPLE_PROCESS_ENV.test(name))
 const FALLBACK_IDENTITY = { name: 'Wrapix Sandbox', email: 'sandbox@wrapix.dev' }
 
 export interface GitIdentity {
@@ -31,6 +36,8 @@ export function planEnv(args: {
   sessionId: string
   user: { name: string; home: string }
   tty: boolean
+  /** Which program gets the secret values in its environment (and so which names it must not be given). */
+  backend?: Backend
 }): { env: Record<string, string>; secretNames: string[] } {
   // Configured and passed values travel in podman's environment (`--env NAME`), never its argv (ps, --dry-run,
   // records); only wrapix's own settings, and the names podman obeys (see HOST_PROCESS_ENV), are on argv.
@@ -72,10 +79,10 @@ export function planEnv(args: {
     WRAPIX_SESSION_ID: args.sessionId,
   }
   const secretNames = [...credentials.byValue, ...settings.passEnv, ...flagNames, ...Object.keys(configured)]
-    .filter((name) => !obeyedByPodman(name) && !consumed.has(name))
+    .filter((name) => !obeyedByRuntime(name, args.backend) && !consumed.has(name))
   for (const secret of secretNames) delete env[secret]
   for (const name of [...flagNames, ...settings.passEnv]) {
-    if (obeyedByPodman(name)) env[name] = flagNames.has(name) ? (settings.env[name]?.value ?? '') : (hostEnv[name] ?? '')
+    if (obeyedByRuntime(name, args.backend)) env[name] = flagNames.has(name) ? (settings.env[name]?.value ?? '') : (hostEnv[name] ?? '')
   }
   return { env, secretNames: [...new Set(secretNames)] }
 }

@@ -5,7 +5,7 @@ import type { ResolvedProfile } from '../config/profiles.js'
 import type { ResolvedSettings } from '../config/settings.js'
 import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
-import { PROXY_PORT, PROXY_SOCKET_DIR, proxyEnv, usesProxy } from '../runtime/podman-network.js'
+import { PROXY_PORT, PROXY_SOCKET_DIR, PROXY_SOCKET_NAME, proxyEnv, usesProxy } from '../runtime/podman-network.js'
 import { planCredentials } from './credential-plan.js'
 import { chooseBoundary } from './boundary.js'
 import { planCaTrust } from './ca-trust.js'
@@ -16,6 +16,8 @@ import { planGitMounts } from './git-mounts.js'
 import { planBinds, sensitiveReason, type PathFacts } from './mounts.js'
 import { ENTRYPOINT, FILES_ROOT, WORKSPACE, type PlannedBind, type PlannedFile, type PlannedMount, type SandboxPlan } from './plan.js'
 import { planUser } from './user.js'
+import { KRUN_MIN_GUEST_MB, KRUN_VMM_RESERVE_MB, krunGuestMemoryMb } from '../runtime/krun.js'
+import { guestAccounts } from './guest-accounts.js'
 
 /** What other parts of wrapix add to a session (deploy keys, for example). */
 export interface PlanExtras {
@@ -57,16 +59,21 @@ const GVISOR_MIN_PIDS = 256
 
 export function planSandbox(input: PlanInput): SandboxPlan {
   const { settings, host } = input
-  const { backend, boundary, runtime, note } = chooseBoundary(settings.boundary, host, settings.minimumBoundary)
+  const { backend, boundary, runtime, runtimePath, note } = chooseBoundary(settings.boundary, host, settings.minimumBoundary)
   const user = planUser(host)
   if (boundary === 'gvisor' && settings.pidsLimit.value < GVISOR_MIN_PIDS) {
     // gVisor's own sentry and gofer threads count toward the cgroup's pids limit; below this it dies silently.
     throw new WrapixError('usage', `--pids-limit ${settings.pidsLimit.value} is too low for the gvisor boundary`, `use at least ${GVISOR_MIN_PIDS} (gVisor's own threads count toward it), or --boundary container`)
   }
+  if (runtime === 'krun' && krunGuestMemoryMb(settings.memoryMb.value) < KRUN_MIN_GUEST_MB) {
+    // The VMM shares the memory limit with the guest: too little left and crun would size the guest to the whole limit.
+    throw new WrapixError('usage', `--memory ${settings.memoryMb.value}m is too low for the microvm boundary`, `use at least ${KRUN_MIN_GUEST_MB + KRUN_VMM_RESERVE_MB}m (${KRUN_VMM_RESERVE_MB} MiB of it is kept for the VMM)`)
+  }
   const workspace = planWorkspace(input)
   const networkMode = settings.networkMode.value
   // The proxy's socket directory, mounted read-only: the in-sandbox relay's only way out (limit and open).
   const socketDir = usesProxy(networkMode) ? join(input.runtimeDir, input.sessionId, 'net') : null
+  if (socketDir) checkSocketPath(join(socketDir, PROXY_SOCKET_NAME), host.os)
   const agent = agentFor(settings.agent.value)
   const parts = agent.parts({
     boundary,
@@ -98,14 +105,21 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     sessionId: input.sessionId,
     user,
     tty: input.tty,
+    backend,
   })
+  // krun: crun writes the whole container config, environment included, into the guest's root filesystem
+  // (crun 1.29 src/libcrun/handlers/krun.c, KRUN_CONFIG_FILE, mode 0444); secret values must not be in it.
+  const secretsVia = runtime === 'krun' ? ('file' as const) : ('runtime-env' as const)
 
   const sessionDir = join(input.runtimeDir, input.sessionId)
   const filesDir = join(sessionDir, 'files')
   const gitMounts = planGitMounts(input.gitLayout, sessionDir)
   const agentConfigDir = agent.preferences ? join(sessionDir, 'agent-config') : null
+  // macOS: Apple's container has no --passwd-entry; the sandbox user's account comes as mounted files.
+  const accounts = backend === 'apple-container' ? guestAccounts(user, filesDir) : { files: [], binds: [] }
   const files: PlannedFile[] = checkFiles([
-    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null }), mode: 0o755 },
+    { dest: ENTRYPOINT, content: entrypointScript(parts.setup, { proxyRelay: socketDir !== null, relayBeside: runtime === 'krun', secretEnvFile: secretsVia === 'file' && secretNames.length > 0 }), mode: 0o755 },
+    ...accounts.files,
     ...parts.files,
     ...(input.extras?.files ?? []),
   ])
@@ -119,6 +133,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ...gitMounts.dotGit,
     ...userBinds,
     { kind: 'bind', source: filesDir, dest: FILES_ROOT, readOnly: true },
+    ...accounts.binds,
     ...gitMounts.inFiles,
     ...(socketDir ? [{ kind: 'bind' as const, source: socketDir, dest: PROXY_SOCKET_DIR, readOnly: true }] : []),
     ...(input.extras?.binds ?? []), // after FILES_ROOT: deploy keys appear inside it, at /etc/wrapix/keys
@@ -139,6 +154,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     boundary,
     boundaryNote: note ?? null,
     runtime,
+    runtimePath,
     image: input.image,
     profile: input.profile.name,
     agent: agent.name,
@@ -151,6 +167,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     agentConfigDir,
     env,
     secretNames,
+    secretsVia,
     credentials: { injected: credentials.injected, record: credentials.record, notices: credentials.notices },
     limits: { cpus: settings.cpus.value, memoryMb: settings.memoryMb.value, pids: settings.pidsLimit.value, enforced: limitsEnforced(host) },
     user,
@@ -166,6 +183,16 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       ...(input.launcherPid ? { 'wrapix.pid': String(input.launcherPid) } : {}),
     },
     git: gitMounts.git,
+  }
+}
+
+/** sun_path is 104 bytes on macOS and 108 on Linux, the terminating NUL included. */
+const SOCKET_PATH_MAX: Partial<Record<NodeJS.Platform, number>> = { darwin: 103, linux: 107 }
+
+function checkSocketPath(path: string, os: NodeJS.Platform): void {
+  const max = SOCKET_PATH_MAX[os] ?? 103
+  if (Buffer.byteLength(path) > max) {
+    throw new WrapixError('host', `the session's proxy socket path ${path} is longer than ${os === 'darwin' ? 'macOS' : 'the system'} allows for a unix socket (${max} bytes)`, 'set XDG_RUNTIME_DIR to a shorter directory of your own (mode 0700), e.g. export XDG_RUNTIME_DIR=/tmp/wrapix-$(id -u)-run')
   }
 }
 

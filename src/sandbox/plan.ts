@@ -70,6 +70,7 @@ export interface PlannedGit {
 }
 
 export type Backend = 'podman' | 'apple-container'
+export type Runtime = 'krun' | 'runsc' | 'crun' | 'apple-container'
 
 export interface SandboxPlan {
   readonly sessionId: string
@@ -78,7 +79,10 @@ export interface SandboxPlan {
   readonly boundary: Boundary
   /** Why this boundary: the one line announced at start when `auto` chose it; null when it was asked for. */
   readonly boundaryNote: string | null
-  readonly runtime: 'krun' | 'runsc' | 'crun'
+  /** What runs the sandbox: an OCI runtime under podman, or Apple's `container` (every container its own VM). */
+  readonly runtime: Runtime
+  /** The krun runtime's resolved path (a `krun` binary, or crun built with libkrun); null for other runtimes. */
+  readonly runtimePath: string | null
   readonly image: string
   readonly profile: string
   readonly agent: AgentName
@@ -93,6 +97,12 @@ export interface SandboxPlan {
   readonly env: Readonly<Record<string, string>>
   /** Variables whose values come from wrapix's process environment at launch; never in argv. */
   readonly secretNames: readonly string[]
+  /**
+   * How their values reach the sandbox: `runtime-env`, in the runtime's own environment (`--env NAME`); `file`,
+   * in SECRET_ENV_FILE, which the entrypoint reads (krun: crun copies the container's whole config, environment
+   * included, into the guest's root filesystem as .krun_config.json, so no secret may be in it).
+   */
+  readonly secretsVia: 'runtime-env' | 'file'
   /** Agent credentials: which the host proxy injects (no values), and how each was delivered. */
   readonly credentials: {
     readonly injected: readonly PlannedCredential[]
@@ -122,6 +132,8 @@ export const FILES_ROOT = '/etc/wrapix'
 /** Files under here are copied into the (tmpfs) home by the entrypoint. */
 export const HOME_SEED = `${FILES_ROOT}/session/home`
 export const ENTRYPOINT = `${FILES_ROOT}/session/entry.sh`
+/** krun: the secret variables, as shell assignments the entrypoint reads (written by the launcher, mode 0600). */
+export const SECRET_ENV_FILE = `${FILES_ROOT}/session/secret-env`
 /** The session git dir when the workspace's `.git` is a file (it then says `gitdir: SANDBOX_GIT_DIR`). */
 export const SANDBOX_GIT_DIR = `${FILES_ROOT}/git`
 /** The host repository's object store, read-only; the session git dir names it in objects/info/alternates. */

@@ -12,11 +12,13 @@ import { certificateFingerprints, hostOnlyCertificates } from '../host/ca-certif
 const IMAGE_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
 
 /** The image's CA bundle (empty when it has none), or null when the image cannot be run (e.g. not built yet). */
-async function imageCaBundle(image: string, cacheDir: string): Promise<string | null> {
+async function imageCaBundle(image: string, cacheDir: string, engine: 'podman' | 'container'): Promise<string | null> {
   const cached = join(cacheDir, 'ca-bundles', `${createHash('sha256').update(image).digest('hex').slice(0, 24)}.pem`)
   const hit = await readFile(cached, 'utf8').catch(() => null)
   if (hit !== null) return hit
-  const r = await execa('podman', ['run', '--rm', '--pull', 'never', '--network', 'none', '--entrypoint', 'cat', image, IMAGE_BUNDLE], { reject: false, timeout: 60_000, stdin: 'ignore' })
+  // macOS: Apple's `container run` (apple/container 1.2.2 has no --pull; the image is local, wrapix built it).
+  const argv = engine === 'podman' ? ['run', '--rm', '--pull', 'never', '--network', 'none', '--entrypoint', 'cat', image, IMAGE_BUNDLE] : ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, IMAGE_BUNDLE]
+  const r = await execa(engine, argv, { reject: false, timeout: 60_000, stdin: 'ignore' })
   if (r.exitCode !== 0 && !/No such file/.test(String(r.stderr))) return null
   const pem = r.exitCode === 0 ? String(r.stdout) : ''
   await mkdir(join(cacheDir, 'ca-bundles'), { recursive: true })
@@ -25,9 +27,9 @@ async function imageCaBundle(image: string, cacheDir: string): Promise<string | 
 }
 
 /** Whether to trust the host's CAs, and the one-time announcement when this is news. */
-export async function detectHostOnlyCas(args: { hostBundle: string; image: string; paths: WrapixPaths }): Promise<{ trust: boolean; notice: string | null }> {
+export async function detectHostOnlyCas(args: { hostBundle: string; image: string; paths: WrapixPaths; engine?: 'podman' | 'container' }): Promise<{ trust: boolean; notice: string | null }> {
   const hostPem = await readFile(args.hostBundle, 'utf8').catch(() => null)
-  const imagePem = hostPem === null ? null : await imageCaBundle(args.image, args.paths.cacheDir)
+  const imagePem = hostPem === null ? null : await imageCaBundle(args.image, args.paths.cacheDir, args.engine ?? 'podman')
   if (hostPem === null || imagePem === null) return { trust: false, notice: null }
   const extra = hostOnlyCertificates(certificateFingerprints(hostPem), certificateFingerprints(imagePem))
   if (extra.length === 0) return { trust: false, notice: null }

@@ -3,9 +3,14 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
-import { podmanArgv } from '../runtime/podman.js'
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
-import { FILES_ROOT, type SandboxPlan } from '../sandbox/plan.js'
+import { stageFiles } from '../runtime/apple-staging.js'
+import { runtimeCommand } from '../runtime/runtime-command.js'
+import { needsKrunRelay, startKrunRelay, type RunningRelay } from '../runtime/krun-relay.js'
+import { appleContainerProblems, probeAppleContainer } from '../host/apple-container-host.js'
+import type { HostFacts } from '../host/facts.js'
+import { secretEnvFileContent } from '../sandbox/secret-env-file.js'
+import { FILES_ROOT, SECRET_ENV_FILE, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
 import { agentFor } from '../agents/index.js'
 import { agentPreferencesFile, saveAgentPreferences } from './agent-preferences.js'
@@ -49,22 +54,32 @@ export async function writeSessionFiles(plan: SandboxPlan): Promise<void> {
   }
 }
 
-/** Only the podman backend launches: the macOS network path (proxy over the VM's network) is not built yet. */
-export function assertLaunchable(plan: SandboxPlan): void {
-  if (plan.backend !== 'podman') {
-    throw new WrapixError('host', `launching with ${plan.backend} is not supported yet`, 'wrapix --dry-run prints the exact container command for this host')
-  }
+/** macOS: the Mac and Apple's `container` must be able to run the session (version, services), with the fix for each. */
+export async function assertLaunchable(plan: SandboxPlan, host: HostFacts): Promise<void> {
+  if (plan.backend !== 'apple-container') return
+  const status = host.appleContainer ? await probeAppleContainer(host.appleContainer) : null
+  const problems = appleContainerProblems(host.osRelease, host.appleContainer, status)
+  if (problems.length > 0) throw new WrapixError('host', problems.map((p) => p.what).join('; '), problems.map((p) => p.fix).join('; '))
+}
+
+/** krun: the secret values as a file the entrypoint reads (never in the container config crun copies into the guest). */
+async function writeSecretEnvFile(plan: SandboxPlan, secrets: Readonly<Record<string, string>>): Promise<void> {
+  if (plan.secretsVia !== 'file' || plan.secretNames.length === 0) return
+  const path = join(plan.filesDir, relative(FILES_ROOT, SECRET_ENV_FILE))
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 })
+  await writeFile(path, secretEnvFileContent(secrets), { mode: 0o600 })
+  await chmod(path, 0o600)
 }
 
 export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promise<number> {
   const { plan, secrets, policy, host } = prepared
-  assertLaunchable(plan)
   const sessionDir = dirname(plan.filesDir)
   await mkdir(dirname(sessionDir), { recursive: true, mode: 0o755 })
   await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
   let git: SessionGitStart | null = null
+  let relay: RunningRelay | null = null
   try {
     await mkdir(sessionDir, { recursive: true, mode: 0o700 }) // copies of the repo's refs and index live here
     // The session git dir and files are written while the network starts; both must be up before podman runs.
@@ -73,6 +88,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       git = await startSessionGit(plan.git)
       if (git.hidden) hooks.notice?.(`git inside the sandbox has no repository: ${git.hidden}`)
       await writeSessionFiles(plan)
+      await writeSecretEnvFile(plan, secrets)
       await claimSessionDir(sessionDir)
     })()
     const net = startSessionNetwork({
@@ -81,6 +97,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       auditPath: hooks.networkLogPath ?? join(sessionDir, 'network.jsonl'),
       resolve: hooks.resolve ?? {},
       socketDir: plan.network.socketDir ?? join(sessionDir, 'net'),
+      ...(plan.backend === 'apple-container' ? { socketMode: 0o666 } : {}),
       credentials: prepared.credentials,
       upstream: prepared.upstream,
       ...(hooks.redact ? { redact: hooks.redact } : {}),
@@ -93,10 +110,15 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     const running = netResult.value
     // Fail closed: with the proxy gone the sandbox has no route out; the user is told.
     void running.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
-    const argv = podmanArgv(plan)
-    exitCode = await runPodman({ argv, containerName: plan.containerName, secrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
+    // krun: the relay beside the microVM, whose network namespace the sandbox joins.
+    if (needsKrunRelay(plan)) relay = await startKrunRelay(plan, { crun: host.runtimes.crun ?? 'crun', setpriv: host.tools.setpriv })
+    const command = await runtimeCommand(plan)
+    await stageFiles(command.staged) // macOS: after the session files and git dir exist
+    const runtimeSecrets = plan.secretsVia === 'runtime-env' ? secrets : {}
+    exitCode = await runPodman({ program: command.program, argv: command.args, containerName: plan.containerName, secrets: runtimeSecrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
     return exitCode
   } finally {
+    await relay?.stop()
     const summary = (await network?.close().catch((err: unknown) => {
       hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
       return null

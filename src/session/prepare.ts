@@ -117,7 +117,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     loadAgentPreferences(agentPreferencesFile(paths.stateDir, settings.agent.value, workspace)),
   ])
   const autoTrust = settings.trustHostCertificates.value === null && caBundle !== null && facts[caBundle]?.exists
-    ? await detectHostOnlyCas({ hostBundle: facts[caBundle]!.realPath, image, paths })
+    ? await detectHostOnlyCas({ hostBundle: facts[caBundle]!.realPath, image, paths, engine: host.os === 'darwin' ? 'container' : 'podman' })
     : { trust: false, notice: null }
   const plan = planSandbox({
     sessionId,

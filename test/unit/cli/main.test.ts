@@ -111,7 +111,7 @@ describe('bad input', () => {
 })
 
 describe('macOS', () => {
-  const mac = () => aRootHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null }, user: { uid: 501, gid: 20, name: 'ada', home } })
+  const mac = () => aRootHost({ os: 'darwin', osRelease: '25.0.0', appleContainer: '/usr/local/bin/container', podman: { path: null }, user: { uid: 501, gid: 20, name: 'ada', home } })
 
   it('prints the Apple container command with --dry-run', async () => {
     fake.host = mac()
@@ -120,13 +120,22 @@ describe('macOS', () => {
     expect(stdout.split('\n').slice(0, 2)).toEqual(['container', 'run'])
   })
 
-  // Regression: a real run on macOS went on to start podman and the Linux network namespace.
-  it('refuses to launch, says so in one line, and leaves no session journal behind', async () => {
+  // Regression: a real run on macOS went on to start podman and the Linux network namespace. Now the Mac is
+  // checked first (here `container` does not answer), and a session that cannot start leaves no journal.
+  it('stops before the record when Apple container cannot run the session, with the fix', async () => {
     fake.host = mac()
     const { code, stderr } = await run(['--network', 'none', '--image', IMAGE, '--', 'true'])
     expect(code).toBe(4)
-    expect(stderr).toContain('wrapix: launching with apple-container is not supported yet')
+    expect(stderr).toContain('wrapix: /usr/local/bin/container --version did not answer')
+    expect(stderr).toContain('reinstall it')
     expect(existsSync(join(project, '.wrapix', 'log', '.journal'))).toBe(false)
+  })
+
+  it('refuses --boundary gvisor instead of ignoring it', async () => {
+    fake.host = mac()
+    const { code, stderr } = await run(['--boundary', 'gvisor', '--network', 'none', '--image', IMAGE, '--dry-run', '--', 'true'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('--boundary gvisor is not available on macOS')
   })
 })
 

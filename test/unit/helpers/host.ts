@@ -5,6 +5,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] 
 
 const BASE: HostFacts = {
   os: 'linux',
+  osRelease: '6.1.0-28-amd64',
   arch: 'x64',
   cpus: 8,
   user: { uid: 1000, gid: 1000, name: 'ada', home: '/home/ada' },

@@ -37,8 +37,10 @@ describe("imageBuildArgv('podman')", () => {
   })
 })
 
+// apple/container 1.2.2, Sources/ContainerCommands/BuildCommand.swift: --tag/-t, --file/-f, --label/-l, --no-cache,
+// --progress (auto|plain|tty), and the build directory as the one argument.
 describe("imageBuildArgv('apple')", () => {
-  it('passes tag, file, labels and context to `container build` with plain progress', () => {
+  it('passes tag, file, labels and context to `container build` with plain progress (BuildCommand.swift 1.2.2)', () => {
     const argv = imageBuildArgv('apple', { ...request, noCache: true })
     expect(argv[0]).toBe('build')
     expect(valuesOf(argv, '--tag')).toEqual([request.tag])
@@ -47,6 +49,7 @@ describe("imageBuildArgv('apple')", () => {
     expect(valuesOf(argv, '--progress')).toEqual(['plain'])
     expect(argv).toContain('--no-cache')
     expect(argv.at(-1)).toBe(request.context)
+    expect(argv).not.toContain('--layers') // podman's flag; BuildCommand.swift has none
   })
 })
 

@@ -5,7 +5,13 @@ describe('podmanNetworkArgs', () => {
   it('gives every sandbox only a loopback (podman --network none), in every mode', () => {
     for (const mode of ['limit', 'open', 'none'] as const) {
       expect(podmanNetworkArgs(mode, 'container').run).toEqual(['--network', 'none'])
-      expect(podmanNetworkArgs(mode, 'microvm')).toEqual({ global: [], run: ['--network', 'none'] })
+    }
+    expect(podmanNetworkArgs('none', 'microvm', 'wrapix-s')).toEqual({ global: [], run: ['--network', 'none'] })
+  })
+
+  it('puts a krun microVM in its relay\'s loopback-only namespace (the guest reaches only TCP, through the VMM)', () => {
+    for (const mode of ['limit', 'open'] as const) {
+      expect(podmanNetworkArgs(mode, 'microvm', 'wrapix-s')).toEqual({ global: [], run: ['--network', 'container:wrapix-s-relay'] })
     }
   })
   it('keeps gVisor on its own loopback-only stack; host unix sockets only where the proxy is used', () => {

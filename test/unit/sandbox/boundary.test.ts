@@ -13,7 +13,11 @@ describe('chooseBoundary on Linux', () => {
     ['gvisor', 'runsc'],
     ['container', 'crun'],
   ] as const)('%s runs under podman with %s when the host has it', (boundary, runtime) => {
-    expect(chooseBoundary(want(boundary), aHost())).toEqual({ backend: 'podman', boundary, runtime })
+    expect(chooseBoundary(want(boundary), aHost())).toEqual({ backend: 'podman', boundary, runtime, runtimePath: boundary === 'microvm' ? '/usr/bin/krun' : null })
+  })
+
+  it('hands podman the krun runtime it found (a krun binary, or crun built with libkrun)', () => {
+    expect(chooseBoundary(want('microvm'), aHost({ runtimes: { krun: '/usr/bin/crun' } })).runtimePath).toBe('/usr/bin/crun')
   })
 
   it('microvm without a usable /dev/kvm stops, naming it and both ways forward', () => {
@@ -70,9 +74,22 @@ describe('chooseBoundary on Linux', () => {
 })
 
 describe('chooseBoundary on macOS', () => {
-  it.each(['microvm', 'gvisor', 'container'] as const)('uses Apple container (a VM per container) whatever was asked (%s)', (boundary) => {
-    const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null }, runtimes: { krun: null, runsc: null, crun: null } })
-    expect(chooseBoundary(want(boundary), mac)).toEqual({ backend: 'apple-container', boundary: 'microvm', runtime: 'krun' })
+  const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null }, runtimes: { krun: null, runsc: null, crun: null } })
+
+  it('runs every session in an Apple container VM, recorded as runtime apple-container (not krun)', () => {
+    expect(chooseBoundary(want('microvm'), mac)).toEqual({ backend: 'apple-container', boundary: 'microvm', runtime: 'apple-container', runtimePath: null })
+  })
+
+  it.each(['gvisor', 'container'] as const)('refuses an explicit --boundary %s instead of ignoring it', (boundary) => {
+    const err = thrownBy(() => chooseBoundary({ value: boundary, source: 'flag' }, mac))
+    expect(err.kind).toBe('usage')
+    expect(err.message).toBe(`--boundary ${boundary} is not available on macOS: every Apple container is its own virtual machine (the microvm boundary); gVisor and shared-kernel containers do not exist on macOS`)
+    expect(err.hint).toContain('microvm or auto')
+  })
+
+  it('names the config file that asked for a boundary macOS does not have', () => {
+    const err = thrownBy(() => chooseBoundary({ value: 'gvisor', source: 'user', file: '/Users/ada/.config/wrapix/config.yaml' }, mac))
+    expect(err.message).toMatch(/^boundary \(\/Users\/ada\/\.config\/wrapix\/config\.yaml\) gvisor is not available on macOS/)
   })
 
   it('names Apple container when it is missing', () => {
@@ -125,6 +142,6 @@ describe('chooseBoundary auto: the strongest boundary the host supports', () => 
 
   it('macOS is always Apple container, auto included', () => {
     const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', podman: { path: null } })
-    expect(chooseBoundary(auto, mac, min('microvm'))).toEqual({ backend: 'apple-container', boundary: 'microvm', runtime: 'krun' })
+    expect(chooseBoundary(auto, mac, min('microvm'))).toEqual({ backend: 'apple-container', boundary: 'microvm', runtime: 'apple-container', runtimePath: null })
   })
 })

@@ -211,8 +211,8 @@ describe('planSandbox: boundary', () => {
 
   it('plans Apple container on macOS', () => {
     const mac = aHost({ os: 'darwin', appleContainer: '/usr/local/bin/container', user: { home: '/Users/ada' } })
-    const plan = planSandbox(aPlanInput({ host: mac, workspace: { path: '/Users/ada/app', explicit: false }, pathFacts: dirs('/Users/ada/app') }))
-    expect([plan.backend, plan.boundary]).toEqual(['apple-container', 'microvm'])
+    const plan = planSandbox(aPlanInput({ host: mac, settings: aSettings({ boundary: sourced('auto') }), workspace: { path: '/Users/ada/app', explicit: false }, pathFacts: dirs('/Users/ada/app') }))
+    expect([plan.backend, plan.boundary, plan.runtime]).toEqual(['apple-container', 'microvm', 'apple-container'])
   })
 })
 
