@@ -5,6 +5,7 @@ import { WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
+import { describeSandboxUser } from '../sandbox/user.js'
 import { podmanArgv } from '../runtime/podman.js'
 import { appleContainerArgv } from '../runtime/apple-container.js'
 import { assertLaunchable, launch } from '../session/launch.js'
@@ -72,6 +73,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  verbose(`sandbox user: ${describeSandboxUser(prepared.plan.user, prepared.plan.boundary)}`, globals)
   requirePodman(prepared.host)
   assertLaunchable(prepared.plan) // before the record: a session that cannot start leaves no journal entry
   if (!task) await offerGitignore(prepared.plan.workspace, globals, tty)

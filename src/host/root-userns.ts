@@ -103,3 +103,7 @@ export function probeRootUserns(paths: readonly string[]): RootUserns {
     filesystems: [...new Set(paths)].map((path) => ({ path, type: fsTypeOf(path) })),
   })
 }
+
+/** The host paths every root session may bind besides its own mounts: the project, session dirs, keys. */
+export const rootSessionPaths = (workspace: string, paths: { readonly runtimeDir: string; readonly stateDir: string }, keysDir: string): string[] =>
+  [workspace, paths.runtimeDir, paths.stateDir, keysDir]

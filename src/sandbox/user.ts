@@ -6,7 +6,7 @@ import { SANDBOX_HOME, type Boundary, type PlannedUser } from './plan.js'
 
 /** Why a root session under gVisor has no user namespace (measured on runsc 0.0~20221219, Debian 12). */
 export const GVISOR_ROOT_NOTE =
-  'runsc rejects id-mapped binds ("unknown mount option \\"idmap\\""), and without them its file server would write /workspace as a subordinate id; ' +
+  'runsc rejects id-mapped binds (unknown mount option "idmap"), and without them its file server would write /workspace as a subordinate id; ' +
   "the sandbox kernel already runs as host nobody in a user namespace runsc makes"
 export const MICROVM_ROOT_NOTE = 'krun with a user namespace is untested (no usable KVM on our hosts); the VM kernel is in between'
 
@@ -25,4 +25,13 @@ export function planUser(host: HostFacts, boundary: Boundary): PlannedUser {
   // it host root only on what is bound in — the project, the session's files and sockets.
   if (host.rootUserns?.usable) return { ...root, userns: { kind: 'auto', size: USERNS_SIZE } }
   return { ...root, userns: { kind: 'host', reason: host.rootUserns?.reason ?? 'not probed' } }
+}
+
+/** One line for `wrapix config`, `wrapix doctor` and the start of a verbose run: who the sandbox is on the host. */
+export function describeSandboxUser(user: PlannedUser, boundary: Boundary): string {
+  const { userns } = user
+  if (userns.kind === 'keep-id') return `you (uid ${user.uid}), in a user namespace rootless podman makes (keep-id)`
+  if (userns.kind === 'auto') return `root inside, a subordinate id on the host: ${userns.size} ids of the "containers" range per session (podman --userns=auto), binds id-mapped`
+  const inside = boundary === 'container' ? 'host root without capabilities' : `root inside ${boundary === 'gvisor' ? "gVisor's kernel" : 'the VM'}, no user namespace`
+  return `${inside}: ${userns.reason}`
 }

@@ -12,7 +12,7 @@ import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import { readGitLayout } from '../git/git-layout.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
-import { probeRootUserns } from '../host/root-userns.js'
+import { probeRootUserns, rootSessionPaths } from '../host/root-userns.js'
 import { keysDir } from '../keys/key-store.js'
 import { agentFor } from '../agents/index.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
@@ -124,7 +124,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   // As root: whether every path the session binds can be id-mapped for a user namespace of the sandbox's own.
   const gitObjects = gitLayout.kind === 'dir' || gitLayout.kind === 'file' ? [gitLayout.commonDir] : []
   const planHost: HostFacts = host.user.uid === 0
-    ? { ...host, rootUserns: probeRootUserns([workspace, paths.runtimeDir, paths.stateDir, keysDir(host.user.home), ...gitObjects, ...sources.map((s) => facts[s]?.realPath ?? s)]) }
+    ? { ...host, rootUserns: probeRootUserns([...rootSessionPaths(workspace, paths, keysDir(host.user.home)), ...gitObjects, ...sources.map((s) => facts[s]?.realPath ?? s)]) }
     : host
   const plan = planSandbox({
     sessionId,
