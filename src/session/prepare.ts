@@ -123,7 +123,7 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
     : { trust: false, notice: null }
   // As root: whether every path the session binds can be id-mapped for a user namespace of the sandbox's own.
   const gitObjects = gitLayout.kind === 'dir' || gitLayout.kind === 'file' ? [gitLayout.commonDir] : []
-  const planHost: HostFacts = host.user.uid === 0
+  const planHost: HostFacts = host.user.uid === 0 && host.rootUserns === undefined
     ? { ...host, rootUserns: probeRootUserns([...rootSessionPaths(workspace, paths, keysDir(host.user.home)), ...gitObjects, ...sources.map((s) => facts[s]?.realPath ?? s)]) }
     : host
   const plan = planSandbox({

@@ -150,6 +150,13 @@ describe.skipIf(!podman || !asRoot).each(RUNNABLE_BOUNDARIES)('wrapix as root, %
         expect(result.stderr).toContain(boundary === 'container' ? 'sandbox user: root inside, a subordinate id on the host' : "sandbox user: root inside gVisor's kernel, no user namespace")
         const made = await stat(join(project.dir, 'made-inside'))
         expect([made.uid, made.gid]).toEqual([0, 0])
+        // The record keeps who the sandbox was on the host.
+        const recordName = (await readdir(join(project.dir, '.wrapix', 'log'))).find((n) => n.endsWith('.json') && !n.endsWith('.network.jsonl'))!
+        const record = JSON.parse(await readFile(join(project.dir, '.wrapix', 'log', recordName), 'utf8'))
+        expect(record.sandboxUser).toEqual(boundary === 'container'
+          ? { uid: 0, userns: 'auto', size: 65536, reason: null }
+          : { uid: 0, userns: 'host', size: null, reason: expect.stringContaining('unknown mount option "idmap"') })
+        expect(record.argv.includes('auto:size=65536')).toBe(boundary === 'container')
         const log = await execa('git', ['log', '--format=%s'], { cwd: project.dir })
         expect(log.stdout.split('\n')).toEqual(['from the sandbox', 'start'])
       }
