@@ -2,7 +2,7 @@
 // the sandbox runs in a user namespace of its own (a subordinate range per session, binds id-mapped); under
 // gVisor the agent runs in gVisor's kernel, which runsc runs as host nobody. Either way files the agent
 // creates in /workspace are root's, its git commit comes back, and the limit network works — two sessions at once.
-import { readFile, readdir, readlink, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, readlink, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, it } from 'vitest'
@@ -23,6 +23,9 @@ const script = (tls: number): string => [
   'echo inside > /workspace/made-inside',
   'git -c user.name=agent -c user.email=agent@test commit -q --allow-empty -m "from the sandbox" && echo COMMIT=ok',
   curlLine('https', `https://api.test:${tls}/`),
+  // A root-only file in a 0700 directory (as deploy keys are kept), and the agent's 0700 config directory.
+  'echo "SECRET=$(cat /data/secret)"',
+  'echo kept > /home/wrapix/.claude/probe && echo AGENTCFG=ok',
   'touch /workspace/.ready',
   'i=0; while [ ! -e /workspace/.go ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done',
 ].join('\n')
@@ -100,11 +103,14 @@ describe.skipIf(!podman || !asRoot).each(RUNNABLE_BOUNDARIES)('wrapix as root, %
     const { tlsPort: tls, address, dir: certDir } = targets.current
     const home: IsolatedHome = await isolatedHome()
     const projects = [await gitProject(), await gitProject()]
+    const privateDir = join(home.root, 'private')
+    await mkdir(privateDir, { mode: 0o700 })
+    await writeFile(join(privateDir, 'secret'), 'root-only\n', { mode: 0o600 })
     try {
       const run = (project: TempProject): Promise<WrapixResult> => runWrapix([
         'run', project.dir, '--boundary', boundary, '--image', BASE_IMAGE, '--network', 'limit', '--no-input', '--verbose',
         '--allow', `api.test:${tls}`, '--resolve', `api.test:${address}`, '--allow', address,
-        '-v', `${join(certDir, 'cert.pem')}:/certs/cert.pem:ro`,
+        '-v', `${join(certDir, 'cert.pem')}:/certs/cert.pem:ro`, '-v', `${join(privateDir, 'secret')}:/data/secret:ro`,
         '--', 'sh', '-c', script(tls),
       ], { home, timeoutMs: 240_000 })
       const sessions = projects.map(run)
@@ -147,6 +153,8 @@ describe.skipIf(!podman || !asRoot).each(RUNNABLE_BOUNDARIES)('wrapix as root, %
         else expect(out.UIDMAP).toBe('0 0 4294967295')
         expect(out.COMMIT).toBe('ok')
         expect(out.https).toBe('200/200')
+        expect(out.SECRET).toBe('root-only')
+        expect(out.AGENTCFG).toBe('ok')
         expect(result.stderr).toContain(boundary === 'container' ? 'sandbox user: root inside, a subordinate id on the host' : "sandbox user: root inside gVisor's kernel, no user namespace")
         const made = await stat(join(project.dir, 'made-inside'))
         expect([made.uid, made.gid]).toEqual([0, 0])
