@@ -117,7 +117,7 @@ function sandboxUserShown(s: ResolvedSettings, host: HostFacts, workspace: strin
   } catch {
     return 'none (no boundary)'
   }
-  const probed = host.user.uid === 0 ? { ...host, rootUserns: probeRootUserns(rootSessionPaths(workspace, paths, keysDir(host.user.home))) } : host
+  const probed = host.user.uid === 0 && host.rootUserns === undefined ? { ...host, rootUserns: probeRootUserns(rootSessionPaths(workspace, paths, keysDir(host.user.home))) } : host
   return describeSandboxUser(planUser(probed, boundary), boundary)
 }
 

@@ -105,7 +105,7 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
   const probed = await probeHostDetails(probeHost())
   // As root: the user namespace is judged for this directory as the project and wrapix's own directories.
   const paths = wrapixPaths(process.env, probed.user.home, probed.user.uid)
-  const host = probed.user.uid === 0 ? { ...probed, rootUserns: probeRootUserns(rootSessionPaths(process.cwd(), paths, keysDir(probed.user.home))) } : probed
+  const host = probed.user.uid === 0 && probed.rootUserns === undefined ? { ...probed, rootUserns: probeRootUserns(rootSessionPaths(process.cwd(), paths, keysDir(probed.user.home))) } : probed
   const { checks, boundaries } = doctorChecks(host)
   checks.push(nixCheck(await probeNix(process.env, host.os), host.os))
     const engine = host.os === 'linux' ? Boolean(host.podman.path) : Boolean(host.appleContainer)

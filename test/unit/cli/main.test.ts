@@ -228,6 +228,17 @@ describe('wrapix config', () => {
     expect(files.user).toBe(userFile)
   })
 
+  it('says who the sandbox is on the host, for the boundary it resolves to', async () => {
+    vi.stubEnv('WRAPIX_BOUNDARY', 'container')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toMatch(/^root inside, a subordinate id on the host: 65536 ids of the "containers" range per session/)
+    expect((await run(['config'])).stdout).toMatch(/^sandbox user\s+root inside, a subordinate id on the host/m)
+    vi.stubEnv('WRAPIX_BOUNDARY', 'gvisor')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toMatch(/^root inside gVisor's kernel, no user namespace: runsc rejects id-mapped binds/)
+    fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: false, reason: '/etc/subuid has no range' } })
+    vi.stubEnv('WRAPIX_BOUNDARY', 'container')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toBe('host root without capabilities: /etc/subuid has no range')
+  })
+
   it('shows the credential table: variable, API, header and delivery, never a value', async () => {
     mkdirSync(join(home, '.config', 'wrapix'), { recursive: true })
     writeFileSync(join(home, '.config', 'wrapix', 'config.yaml'), 'credentials:\n  OPENAI_API_KEY: env\n  EXAMPLE_TOKEN: { url: "https://api.example.test/v1", header: X-Token, scheme: bearer, baseUrlEnv: EXAMPLE_BASE_URL }\n')
