@@ -6,7 +6,7 @@ import { SANDBOX_HOME, type Boundary, type PlannedUser } from './plan.js'
 
 /** Why a root session under gVisor has no user namespace (measured on runsc 0.0~20221219, Debian 12). */
 export const GVISOR_ROOT_NOTE =
-  'runsc rejects id-mapped binds (unknown mount option "idmap"), and without them its file server would write /workspace as a subordinate id; ' +
+  'runsc rejects id-mapped binds (unknown mount option "idmap"), and without them its file server works on /workspace as a subordinate id (refused by your files, new ones not yours); ' +
   "the sandbox kernel already runs as host nobody in a user namespace runsc makes"
 export const MICROVM_ROOT_NOTE = 'krun with a user namespace is untested (no usable KVM on our hosts); the VM kernel is in between'
 
