@@ -3,13 +3,17 @@ import { totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import chalk from 'chalk'
 import { z } from 'zod'
-import { wrapixPaths } from '../config/paths.js'
+import { wrapixPaths, type WrapixPaths } from '../config/paths.js'
 import { resolveProfileName, resolveSettings } from '../config/resolve.js'
 import { ConfigSchema } from '../config/schema.js'
 import { emptyFlags, type ResolvedSettings, type Sourced } from '../config/settings.js'
 import type { HostFacts } from '../host/facts.js'
 import { chooseBoundary } from '../sandbox/boundary.js'
 import { probeHost } from '../host/probe.js'
+import { probeRootUserns, rootSessionPaths } from '../host/root-userns.js'
+import { keysDir } from '../keys/key-store.js'
+import type { Boundary } from '../sandbox/plan.js'
+import { describeSandboxUser, planUser } from '../sandbox/user.js'
 import { loadLayers, loadProfileFor } from '../config/load-layers.js'
 import { pathFact } from '../session/prepare.js'
 import { effectivePolicy, policyLayersOf } from '../network/effective-policy.js'
@@ -61,10 +65,12 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     baseUrlEnv: e.baseUrlEnv, delivery: s.credentials.delivery[e.name] ?? 'proxy', set: credentialValue(s, process.env, e.name) !== undefined,
   }))
   const files = { user: paths.userConfigFile, project: layers.project?.file ?? resolve(workspace, '.wrapix/config.yaml'), profile: profile.chain.map((l) => l.file) }
+  const sandboxUser = sandboxUserShown(s, host, workspace, paths)
   if (opts.globals.json) {
     printJson({
       ok: true,
       files,
+      sandboxUser,
       settings: Object.fromEntries(rows.map(([key, v]) => [key, { value: v.value, source: v.source, ...(v.file ? { file: v.file } : {}) }])),
       mounts: s.mounts.map((m) => ({ source: m.source, dest: m.dest, mode: m.mode, optional: m.optional, from: m.source_ })),
       network,
@@ -78,6 +84,7 @@ export async function configCommand(opts: { dir: string | null; explain?: boolea
     const from = v.file ? `${v.source} ${v.file}` : v.source
     process.stdout.write(`${key.padEnd(width)}  ${String(v.value ?? '(profile image)')}  ${chalk.dim(`← ${from}`)}\n`)
   }
+  process.stdout.write(`${'sandbox user'.padEnd(width)}  ${sandboxUser}  ${chalk.dim('← host')}\n`)
   for (const m of s.mounts) process.stdout.write(`${'mount'.padEnd(width)}  ${m.source} → ${m.dest} (${m.mode}${m.optional ? ', optional' : ''})  ${chalk.dim(`← ${m.source_}`)}\n`)
   for (const [key, list] of Object.entries(network)) {
     for (const r of list) process.stdout.write(`${`network.${key}`.padEnd(width)}  ${r.rule}  ${chalk.dim(`← ${r.source}`)}\n`)
@@ -100,6 +107,18 @@ function boundaryShown(setting: ResolvedSettings['boundary'], minimum: ResolvedS
   } catch (err) {
     return `auto → none (${(err as Error).message})`
   }
+}
+
+/** Who the sandbox would be on the host (as root: probed for this project and wrapix's own directories). */
+function sandboxUserShown(s: ResolvedSettings, host: HostFacts, workspace: string, paths: WrapixPaths): string {
+  let boundary: Boundary
+  try {
+    boundary = chooseBoundary(s.boundary, host, s.minimumBoundary).boundary
+  } catch {
+    return 'none (no boundary)'
+  }
+  const probed = host.user.uid === 0 && host.rootUserns === undefined ? { ...host, rootUserns: probeRootUserns(rootSessionPaths(workspace, paths, keysDir(host.user.home))) } : host
+  return describeSandboxUser(planUser(probed, boundary), boundary)
 }
 
 function explain(globals: GlobalOptions): number {

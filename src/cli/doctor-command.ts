@@ -3,6 +3,10 @@ import chalk from 'chalk'
 import { chooseBoundary } from '../sandbox/boundary.js'
 import { probeHost, probeHostDetails } from '../host/probe.js'
 import type { HostFacts } from '../host/facts.js'
+import { AUTO_USERNS_USER, probeRootUserns, rootSessionPaths, USERNS_SIZE } from '../host/root-userns.js'
+import { wrapixPaths } from '../config/paths.js'
+import { keysDir } from '../keys/key-store.js'
+import { describeSandboxUser, planUser } from '../sandbox/user.js'
 import { BOUNDARIES } from '../sandbox/plan.js'
 import { EXIT_CODES, WrapixError } from '../errors.js'
 import { printJson, type GlobalOptions } from './output.js'
@@ -65,6 +69,20 @@ function rootlessChecks(host: HostFacts): Check[] {
   ]
 }
 
+/** Invoked as root: whether the sandbox gets a user namespace of its own, per boundary, and the fix. */
+function rootChecks(host: HostFacts): Check[] {
+  const container = planUser(host, 'container')
+  return [
+    {
+      name: 'sandbox user as root (container)',
+      ok: container.userns.kind === 'auto',
+      detail: describeSandboxUser(container, 'container'),
+      fix: `give podman's "${AUTO_USERNS_USER}" user ${USERNS_SIZE} ids per parallel session that no user's range overlaps (podman suggests ${AUTO_USERNS_USER}:2147483647:2147483648 in /etc/subuid and /etc/subgid), and keep the project and ${'$'}XDG_RUNTIME_DIR on ext4, xfs, btrfs (or tmpfs from Linux 6.3)`,
+    },
+    ...(host.runtimes.runsc ? [{ name: 'sandbox user as root (gvisor)', ok: true, detail: describeSandboxUser(planUser(host, 'gvisor'), 'gvisor') }] : []),
+  ]
+}
+
 export function doctorChecks(host: HostFacts, details: EngineDetails = {}): { checks: Check[]; boundaries: Record<string, { ok: boolean; problem?: string; hint?: string; note?: string }> } {
   const linux = host.os === 'linux'
   const checks: Check[] = linux
@@ -76,7 +94,7 @@ export function doctorChecks(host: HostFacts, details: EngineDetails = {}): { ch
         { name: 'runsc (gvisor)', ok: Boolean(host.runtimes.runsc), detail: host.runtimes.runsc ?? 'not installed', fix: 'sudo apt install runsc' },
         { name: 'crun (container)', ok: Boolean(host.runtimes.crun), detail: host.runtimes.crun ?? 'not installed', fix: 'sudo apt install crun' },
         { name: 'cgroups', ok: host.cgroup !== 'unknown', detail: host.cgroup, fix: 'mount cgroup v2 at /sys/fs/cgroup' },
-        ...(host.user.uid === 0 ? [] : rootlessChecks(host)),
+        ...(host.user.uid === 0 ? rootChecks(host) : rootlessChecks(host)),
         {
           name: 'subordinate ids (rootless podman)',
           ok: host.user.uid === 0 || Boolean(host.subIds.uid && host.subIds.gid),
@@ -111,7 +129,10 @@ function libkrunCheck(version: string | null): Check {
 }
 
 export async function doctorCommand(globals: GlobalOptions): Promise<number> {
-  const host = await probeHostDetails(probeHost())
+  const probed = await probeHostDetails(probeHost())
+  // As root: the user namespace is judged for this directory as the project and wrapix's own directories.
+  const paths = wrapixPaths(process.env, probed.user.home, probed.user.uid)
+  const host = probed.user.uid === 0 && probed.rootUserns === undefined ? { ...probed, rootUserns: probeRootUserns(rootSessionPaths(process.cwd(), paths, keysDir(probed.user.home))) } : probed
   const details: EngineDetails = host.os === 'darwin'
     ? { apple: host.appleContainer ? await probeAppleContainer(host.appleContainer) : null }
     : { libkrun: host.runtimes.krun ? probeLibkrunVersion() : null }

@@ -6,6 +6,7 @@ import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
 import { runtimeCommand } from '../runtime/runtime-command.js'
+import { describeSandboxUser } from '../sandbox/user.js'
 import { assertLaunchable, launch } from '../session/launch.js'
 import { preparePlan, type Prepared } from '../session/prepare.js'
 import { createRedactor } from '../session/redact.js'
@@ -71,6 +72,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     return 0
   }
   verbose(`session ${prepared.plan.sessionId}: ${formatArgv(argv, redact)}`, globals)
+  verbose(`sandbox user: ${describeSandboxUser(prepared.plan.user, prepared.plan.boundary)}`, globals)
   requirePodman(prepared.host)
   await assertLaunchable(prepared.plan, prepared.host) // before the record: a session that cannot start leaves no journal entry
   if (!task) await offerGitignore(prepared.plan.workspace, globals, tty)

@@ -5,6 +5,13 @@ export interface SubIdRange {
   readonly count: number
 }
 
+/** Invoked as root: whether the sandbox can get a user namespace of its own (see host/root-userns.ts). */
+export interface RootUserns {
+  readonly usable: boolean
+  /** Why not, in one line naming what is missing; null when usable. */
+  readonly reason: string | null
+}
+
 export interface HostFacts {
   readonly os: NodeJS.Platform
   /** The kernel release (os.release()): on macOS the Darwin version, whose major is the macOS major minus one. */
@@ -31,4 +38,6 @@ export interface HostFacts {
   readonly caBundle: string | null
   // The network needs no host tool any more (the relay runs inside the sandbox); setpriv ties podman's life to wrapix's.
   readonly tools: { readonly setpriv: string | null; readonly newuidmap?: string | null }
+  /** Root only, probed for the paths one session binds (preparePlan, doctor); absent: not probed, so not used. */
+  readonly rootUserns?: RootUserns
 }

@@ -32,7 +32,7 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     ...userArgs(plan),
     '--hostname', 'wrapix',
     ...networkArgs,
-    ...plan.mounts.flatMap(mountArgs),
+    ...plan.mounts.flatMap((m) => mountArgs(m, plan.user.userns.kind === 'auto')),
     ...Object.entries(plan.env).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
     // The value reaches podman's environment, never its argv; under krun not even that (plan.secretsVia: a file).
     ...(plan.secretsVia === 'runtime-env' ? plan.secretNames.flatMap((name) => ['--env', name]) : []),
@@ -57,15 +57,18 @@ function limitArgs(limits: SandboxPlan['limits']): string[] {
 export function userArgs(plan: Pick<SandboxPlan, 'user'>): string[] {
   const { user } = plan
   if (user.userns.kind === 'host') return ['--user', `${user.uid}:${user.gid}`]
+  // podman allocates a range of its own for each container from the `containers` subordinate ids.
+  if (user.userns.kind === 'auto') return ['--userns', `auto:size=${user.userns.size}`, '--user', `${user.uid}:${user.gid}`]
   const passwd = `${user.name}:x:${user.uid}:${user.gid}:wrapix sandbox:${user.home}:/bin/sh`
   return ['--userns', 'keep-id', '--user', `${user.uid}:${user.gid}`, '--passwd-entry', passwd]
 }
 
-// planSandbox() refused ',' in paths: podman splits --mount on commas.
-function mountArgs(m: PlannedMount): string[] {
+// planSandbox() refused ',' in paths: podman splits --mount on commas. `idmap` (root in a user namespace): the
+// sandbox's ids are mapped back to the host's on this bind, so its root reads and writes here as host root.
+function mountArgs(m: PlannedMount, idmap: boolean): string[] {
   if (m.kind === 'tmpfs') {
     // U=true: the tmpfs belongs to the sandbox user (a fresh, private home for every session).
     return ['--mount', ['type=tmpfs', `destination=${m.dest}`, 'U=true', 'tmpfs-mode=0700', ...(m.sizeMb ? [`tmpfs-size=${m.sizeMb}m`] : [])].join(',')]
   }
-  return ['--mount', ['type=bind', `source=${m.source}`, `destination=${m.dest}`, ...(m.readOnly ? ['ro=true'] : [])].join(',')]
+  return ['--mount', ['type=bind', `source=${m.source}`, `destination=${m.dest}`, ...(m.readOnly ? ['ro=true'] : []), ...(idmap ? ['idmap'] : [])].join(',')]
 }

@@ -60,7 +60,7 @@ const GVISOR_MIN_PIDS = 256
 export function planSandbox(input: PlanInput): SandboxPlan {
   const { settings, host } = input
   const { backend, boundary, runtime, runtimePath, note } = chooseBoundary(settings.boundary, host, settings.minimumBoundary)
-  const user = planUser(host)
+  const user = planUser(host, boundary)
   if (boundary === 'gvisor' && settings.pidsLimit.value < GVISOR_MIN_PIDS) {
     // gVisor's own sentry and gofer threads count toward the cgroup's pids limit; below this it dies silently.
     throw new WrapixError('usage', `--pids-limit ${settings.pidsLimit.value} is too low for the gvisor boundary`, `use at least ${GVISOR_MIN_PIDS} (gVisor's own threads count toward it), or --boundary container`)

@@ -41,8 +41,16 @@ export interface PlannedUser {
   readonly gid: number
   readonly name: string // user name inside the sandbox
   readonly home: string // home directory inside the sandbox (a tmpfs)
-  /** rootless podman: `keep-id` maps the host user to the same id; invoked as root: no user namespace. */
-  readonly userns: { readonly kind: 'keep-id' } | { readonly kind: 'host' }
+  /**
+   * keep-id (rootless podman): the host user is the same id inside. auto (invoked as root): the sandbox's ids
+   * are a range of `size` subordinate ids podman allocates per container, and every bind is id-mapped so the
+   * sandbox's root reads and writes there as host root. host (invoked as root): no user namespace; `reason`
+   * says why (docs/security.md, "The sandbox user as root").
+   */
+  readonly userns:
+    | { readonly kind: 'keep-id' }
+    | { readonly kind: 'auto'; readonly size: number }
+    | { readonly kind: 'host'; readonly reason: string }
 }
 
 /** A file wrapix writes on the host before launch and mounts into the sandbox (bootstrap config). */

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js'
 import { assertNoSymlinks, mkdirNoFollow } from '../fs/no-symlinks.js'
 import type { GitProbe } from './git-state.js'
 import { isRecordBaseName, isSessionId, journalDir, journalPath } from './log-paths.js'
-import type { SessionMode } from './record-schema.js'
+import type { SandboxUserRecord, SessionMode } from './record-schema.js'
 import { processOwnerAlive } from '../host/process-owner.js'
 
 export interface JournalEntry {
@@ -23,6 +23,7 @@ export interface JournalEntry {
   agent: AgentName
   agentSessionId: string | null
   boundary: Boundary
+  sandboxUser?: SandboxUserRecord
   runtime: string
   image: { ref: string; id: string | null }
   profile: { name: string; digest: string }

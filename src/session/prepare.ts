@@ -12,6 +12,8 @@ import type { ResolvedSettings, RunFlagValues } from '../config/settings.js'
 import { readGitLayout } from '../git/git-layout.js'
 import type { HostFacts } from '../host/facts.js'
 import { probeHost } from '../host/probe.js'
+import { probeRootUserns, rootSessionPaths } from '../host/root-userns.js'
+import { keysDir } from '../keys/key-store.js'
 import { agentFor } from '../agents/index.js'
 import { effectivePolicy, policyLayersOf, type EffectivePolicy } from '../network/effective-policy.js'
 import type { GitIdentity } from '../sandbox/env.js'
@@ -119,11 +121,16 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const autoTrust = settings.trustHostCertificates.value === null && caBundle !== null && facts[caBundle]?.exists
     ? await detectHostOnlyCas({ hostBundle: facts[caBundle]!.realPath, image, paths, engine: host.os === 'darwin' ? 'container' : 'podman' })
     : { trust: false, notice: null }
+  // As root: whether every path the session binds can be id-mapped for a user namespace of the sandbox's own.
+  const gitObjects = gitLayout.kind === 'dir' || gitLayout.kind === 'file' ? [gitLayout.commonDir] : []
+  const planHost: HostFacts = host.user.uid === 0 && host.rootUserns === undefined
+    ? { ...host, rootUserns: probeRootUserns([...rootSessionPaths(workspace, paths, keysDir(host.user.home)), ...gitObjects, ...sources.map((s) => facts[s]?.realPath ?? s)]) }
+    : host
   const plan = planSandbox({
     sessionId,
     settings,
     profile,
-    host,
+    host: planHost,
     workspace: { path: workspacePath, explicit: req.dir !== null },
     pathFacts: facts as PathFacts,
     gitLayout,
@@ -157,5 +164,5 @@ export async function preparePlan(req: PrepareRequest): Promise<Prepared> {
   const credentials = plan.credentials.injected.map((c) => ({ ...c, value: credentialValue(settings, env, c.name) ?? '' }))
   const warnings = [...new Set([...settings.warnings, ...policyWarnings, ...(extras?.notices ?? []), ...(autoTrust.notice ? [autoTrust.notice] : []), ...agentWarnings, ...plan.credentials.notices, ...upstream.warnings])]
   const upstreamSecrets = [upstream.proxies.https, upstream.proxies.http].flatMap((u) => u?.secrets ?? [])
-  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value), ...upstreamSecrets], credentials, upstream: upstream.proxies, settings, profile, policy, layers, paths, host, warnings }
+  return { plan, secrets, secretValues: [...secretValues, ...credentials.map((c) => c.value), ...upstreamSecrets], credentials, upstream: upstream.proxies, settings, profile, policy, layers, paths, host: planHost, warnings }
 }

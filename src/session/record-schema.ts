@@ -129,6 +129,16 @@ export const NetworkRecordSchema = z
   .nullable()
   .describe('decision summary of the network proxy; null when no summary was produced')
 
+export const SandboxUserRecordSchema = z.strictObject({
+  uid: z.number().int().describe('uid inside the sandbox'),
+  userns: z
+    .enum(['keep-id', 'auto', 'host'])
+    .describe('keep-id: a normal user, mapped to itself; auto: as root, root inside a user namespace of its own (podman --userns=auto, binds id-mapped); host: as root, no user namespace'),
+  size: z.number().int().nullable().describe('auto: how many subordinate ids the session had'),
+  reason: z.string().nullable().describe('host: why the sandbox had no user namespace'),
+})
+export type SandboxUserRecord = z.infer<typeof SandboxUserRecordSchema>
+
 export const SessionRecordSchema = z.strictObject({
   schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
   id: z.string().describe('wrapix session id'),
@@ -145,6 +155,7 @@ export const SessionRecordSchema = z.strictObject({
     sessionIds: z.array(z.string()).describe("the agent's own session ids (e.g. for claude --resume)"),
   }),
   boundary: z.enum(BOUNDARIES),
+  sandboxUser: SandboxUserRecordSchema.optional().describe('who the sandbox was on the host (absent in records written before wrapix recorded it)'),
   runtime: z.string().describe('krun, runsc, crun or apple-container'),
   image: z.strictObject({ ref: z.string(), id: z.string().nullable() }),
   profile: z.strictObject({ name: z.string(), digest: z.string() }),

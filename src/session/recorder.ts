@@ -8,7 +8,7 @@ import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
 import { logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
-import type { ExitStatus, GitDirRecord, ReviewRecord, SessionMode } from './record-schema.js'
+import type { ExitStatus, GitDirRecord, ReviewRecord, SandboxUserRecord, SessionMode } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
@@ -21,6 +21,8 @@ export interface RecordingOptions {
   /** The agent's own session id when wrapix sets it (claude --session-id): its transcript is found exactly. */
   agentSessionId?: string
   boundary: Boundary
+  /** Who the sandbox is on the host (from the plan's user). */
+  sandboxUser?: SandboxUserRecord
   runtime: string
   image: { ref: string; id?: string }
   profile: { name: string; digest: string }
@@ -71,6 +73,7 @@ export async function startRecording(opts: RecordingOptions): Promise<Recorder> 
     agent: opts.agent,
     agentSessionId: opts.agentSessionId ?? null,
     boundary: opts.boundary,
+    ...(opts.sandboxUser ? { sandboxUser: opts.sandboxUser } : {}),
     runtime: opts.runtime,
     image: { ref: opts.image.ref, id: opts.image.id ?? null },
     profile: opts.profile,

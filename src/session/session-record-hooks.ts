@@ -9,7 +9,8 @@ import { finalizeStaleSessions } from './finalize-stale.js'
 import { workspaceOf, type Prepared } from './prepare.js'
 import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
-import type { SessionMode } from './record-schema.js'
+import type { SandboxUserRecord, SessionMode } from './record-schema.js'
+import type { PlannedUser } from '../sandbox/plan.js'
 
 export interface SessionEnd {
   readonly exitCode: number | null
@@ -57,6 +58,7 @@ export async function startSessionRecord(
     ...(task ? { taskId: task.taskId } : {}),
     agent: plan.agent,
     boundary: plan.boundary,
+    sandboxUser: sandboxUserRecord(plan.user),
     runtime: plan.runtime,
     image: { ref: plan.image },
     profile: { name: profile.name, digest: profile.digest },
@@ -92,4 +94,15 @@ export function probeGitEarly(cwd: string, dir: string | null): () => Promise<Gi
   const probe = probeGit(workspaceOf(cwd, dir))
   probe.catch(() => {}) // a failed preparation never awaits it
   return () => (performance.now() - startedAt <= EARLY_PROBE_MAX_AGE_MS ? probe : undefined)
+}
+
+/** The plan's sandbox user as the record keeps it. */
+export function sandboxUserRecord(user: PlannedUser): SandboxUserRecord {
+  const { userns } = user
+  return {
+    uid: user.uid,
+    userns: userns.kind,
+    size: userns.kind === 'auto' ? userns.size : null,
+    reason: userns.kind === 'host' ? userns.reason : null,
+  }
 }

@@ -50,7 +50,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true })
 })
 beforeEach(() => {
-  fake.host = aRootHost({ cpus: 4, user: { home } })
+  fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: true, reason: null } })
   for (const [name, value] of Object.entries({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: join(root, 'run') })) vi.stubEnv(name, value)
   for (const name of ['WRAPIX_PROFILE', 'WRAPIX_AGENT', 'WRAPIX_BOUNDARY', 'WRAPIX_NETWORK', 'WRAPIX_IMAGE', 'WRAPIX_MEMORY', 'WRAPIX_CPUS', 'WRAPIX_PIDS_LIMIT', 'WRAPIX_NO_MICROVM', 'WRAPIX_DRY_RUN', 'WRAPIX_VERBOSE', 'ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY']) vi.stubEnv(name, '')
 })
@@ -148,6 +148,15 @@ describe('--dry-run', () => {
     const argv = stdout.trimEnd().split('\n')
     expect(argv.slice(0, 3)).toEqual(['podman', 'run', '--rm'])
     expect(argv.slice(-4)).toEqual([IMAGE, '/bin/sh', '/etc/wrapix/session/entry.sh', 'true'])
+    // As root on a host that allows it: a user namespace of its own, every bind id-mapped.
+    expect(argv).toContain(`type=bind,source=${project},destination=/workspace,idmap`)
+    expect(argv[argv.indexOf('--userns') + 1]).toBe('auto:size=65536')
+  })
+
+  it('as root where the host gives no user namespace: host ids, no idmap', async () => {
+    fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: false, reason: 'no containers range' } })
+    const argv = (await dryRun()).stdout.trimEnd().split('\n')
+    expect(argv).not.toContain('--userns')
     expect(argv).toContain(`type=bind,source=${project},destination=/workspace`)
   })
 
@@ -226,6 +235,17 @@ describe('wrapix config', () => {
     expect(settings['resources.cpus']).toEqual({ value: 2, source: 'default' })
     expect(settings['env.RUSTC_WRAPPER']).toMatchObject({ value: 'sccache', source: 'profile' })
     expect(files.user).toBe(userFile)
+  })
+
+  it('says who the sandbox is on the host, for the boundary it resolves to', async () => {
+    vi.stubEnv('WRAPIX_BOUNDARY', 'container')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toMatch(/^root inside, a subordinate id on the host: 65536 ids of the "containers" range per session/)
+    expect((await run(['config'])).stdout).toMatch(/^sandbox user\s+root inside, a subordinate id on the host/m)
+    vi.stubEnv('WRAPIX_BOUNDARY', 'gvisor')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toMatch(/^root inside gVisor's kernel, no user namespace: runsc rejects id-mapped binds/)
+    fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: false, reason: '/etc/subuid has no range' } })
+    vi.stubEnv('WRAPIX_BOUNDARY', 'container')
+    expect(JSON.parse((await run(['config', '--json'])).stdout).sandboxUser).toBe('host root without capabilities: /etc/subuid has no range')
   })
 
   it('shows the credential table: variable, API, header and delivery, never a value', async () => {

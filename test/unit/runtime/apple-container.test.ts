@@ -11,7 +11,7 @@ const SESSION = '/tmp/wrapix-501/wrapix/a1b2c3d4e5f6'
 const macPlan = (overrides: Parameters<typeof aPlan>[0] = {}) =>
   aPlan({
     backend: 'apple-container', boundary: 'microvm', runtime: 'apple-container', workspace: '/Users/ada/app',
-    user: { uid: 501, gid: 20, name: 'wrapix', home: '/home/wrapix', userns: { kind: 'host' } },
+    user: { uid: 501, gid: 20, name: 'wrapix', home: '/home/wrapix', userns: { kind: 'host', reason: 'test' } },
     filesDir: `${SESSION}/files`,
     mounts: [bind('/Users/ada/my app', '/workspace'), bind(`${SESSION}/files`, '/etc/wrapix', true), { kind: 'tmpfs', dest: '/home/wrapix' }],
     ...overrides,

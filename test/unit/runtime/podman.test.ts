@@ -72,10 +72,25 @@ describe('podmanRunArgv', () => {
     expect(valuesOf(argv, '--passwd-entry')).toEqual(['wrapix:x:1000:1000:wrapix sandbox:/home/wrapix:/bin/sh'])
   })
 
-  it('runs as root without a user namespace when invoked as root', () => {
-    const argv = podmanRunArgv(aPlan({ user: { uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host' } } }))
+  it('runs as root without a user namespace when the plan says host', () => {
+    const argv = podmanRunArgv(aPlan({ user: { uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host', reason: 'gvisor' } } }))
     expect(valuesOf(argv, '--userns')).toEqual([])
     expect(valuesOf(argv, '--user')).toEqual(['0:0'])
+    expect(valuesOf(argv, '--mount').every((m) => !m.split(',').includes('idmap'))).toBe(true)
+  })
+
+  it('as root in a user namespace: --userns auto with its size, root inside, and every bind id-mapped (tmpfs not)', () => {
+    const plan = aPlan({ user: { uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'auto', size: 65536 } } })
+    const argv = podmanRunArgv(plan)
+    expect(valuesOf(argv, '--userns')).toEqual(['auto:size=65536'])
+    expect(valuesOf(argv, '--user')).toEqual(['0:0'])
+    expect(argv).not.toContain('--passwd-entry')
+    const mounts = valuesOf(argv, '--mount')
+    const bindCount = plan.mounts.filter((m) => m.kind === 'bind').length
+    expect(bindCount).toBeGreaterThan(0)
+    expect(mounts.filter((m) => m.startsWith('type=bind,'))).toHaveLength(bindCount)
+    for (const m of mounts) expect(m.split(',').includes('idmap')).toBe(m.startsWith('type=bind,'))
+    expect(mounts).toContain('type=bind,source=/home/ada/src/app,destination=/workspace,idmap')
   })
 
   it('ends with the image and the command, entrypoint cleared', () => {

@@ -30,7 +30,7 @@ describe('macOS: the sandbox user has an account in the VM', () => {
   })
 
   it('lists root once when the sandbox user is root', () => {
-    const { files } = guestAccounts({ uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host' } }, '/f')
+    const { files } = guestAccounts({ uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host', reason: 'test' } }, '/f')
     expect(files[0]!.content.match(/^root:/gm)).toHaveLength(1)
     expect(files[1]!.content.match(/^root:/gm)).toHaveLength(1)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planSandbox } from '../../../src/sandbox/plan-sandbox.js'
-import { planUser } from '../../../src/sandbox/user.js'
+import { GVISOR_ROOT_NOTE, MICROVM_ROOT_NOTE, planUser } from '../../../src/sandbox/user.js'
 import { thrownBy } from '../helpers/errors.js'
 import { aHost, aRootHost } from '../helpers/host.js'
 import { aPlanInput, PROJECT } from '../helpers/plan.js'
@@ -100,8 +100,26 @@ describe('planSandbox: user, mounts, limits, command', () => {
     expect(planSandbox(aPlanInput()).user).toEqual({ uid: 1000, gid: 1000, name: 'wrapix', home: '/home/wrapix', userns: { kind: 'keep-id' } })
   })
 
-  it('runs as root without a user namespace when invoked as root', () => {
-    expect(planUser(aRootHost())).toEqual({ uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'host' } })
+  const usable = { rootUserns: { usable: true, reason: null } }
+  it('as root under crun: root in a user namespace of its own (podman --userns=auto), when the host allows it', () => {
+    expect(planUser(aRootHost(usable), 'container')).toEqual({ uid: 0, gid: 0, name: 'root', home: '/home/wrapix', userns: { kind: 'auto', size: 65536 } })
+    expect(planSandbox(aPlanInput({ host: aRootHost(usable), pathFacts: dirs(PROJECT) })).user.userns).toEqual({ kind: 'auto', size: 65536 })
+  })
+
+  it('as root under crun without id-mapped binds (or not probed): host root without capabilities, and why', () => {
+    const reason = '/srv/p is on a filesystem (type 0x6969) without id-mapped mounts'
+    expect(planUser(aRootHost({ rootUserns: { usable: false, reason } }), 'container').userns).toEqual({ kind: 'host', reason })
+    expect(planUser(aRootHost(), 'container').userns).toEqual({ kind: 'host', reason: 'not probed' })
+  })
+
+  it('as root under gVisor and krun: no user namespace, with the reason, whatever the host offers', () => {
+    expect(planUser(aRootHost(usable), 'gvisor').userns).toEqual({ kind: 'host', reason: GVISOR_ROOT_NOTE })
+    expect(GVISOR_ROOT_NOTE).toContain('unknown mount option')
+    expect(planUser(aRootHost(usable), 'microvm').userns).toEqual({ kind: 'host', reason: MICROVM_ROOT_NOTE })
+  })
+
+  it('a normal user keeps keep-id, whatever the root facts say', () => {
+    expect(planUser(aHost(usable), 'container').userns).toEqual({ kind: 'keep-id' })
   })
 
   it('gives the sandbox a tmpfs home and the session files read-only', () => {
