@@ -1,7 +1,7 @@
 // `ralph check [--spec LABEL] [--push]` and the review half of `ralph run --check`: a reviewer session per
 // spec whose queue is done; clean (and then maybe a push), fix-ups queued, or a fix-up parked at the cap.
 import { runCheck, type CheckOutcome } from '../ralph/check.js'
-import { pushBranch } from '../ralph/push.js'
+import { assertPushable, pushBranch } from '../ralph/push.js'
 import { loadRalphConfig } from '../ralph/ralph-config.js'
 import type { Launcher } from '../ralph/run-attempt.js'
 import { RUN_EXIT } from '../ralph/run-queue.js'
@@ -28,6 +28,7 @@ export async function ralphCheck(flags: RalphStepFlags & { push?: boolean }, glo
   checkRalphRunOptions(raw, 'check')
   const workspace = ralphProject(dir)
   const spec = chooseSpec(workspace, specFlag)
+  if (push) await assertPushable(workspace) // before the review: its answer could not be pushed anyway
   const outcome = await runCheck({
     workspace,
     config: loadRalphConfig(workspace),

@@ -22,12 +22,12 @@ export async function ralphPlan(flags: RalphPlanFlags, globals: GlobalOptions): 
   if (Boolean(created) === Boolean(update)) throw new WrapixError('usage', 'ralph plan needs one of -n LABEL (a new spec) or -u LABEL (update one)', 'e.g. ralph plan -n auth')
   const spec = (created ?? update)!
   checkLabel(spec)
-  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new WrapixError('usage', 'ralph plan is an interview: it needs a terminal', 'run it in a terminal')
   const workspace = ralphProject(dir)
   const rel = specFile(spec)
   const before = await readProjectText(workspace, rel)
   if (created && before !== null) throw new WrapixError('usage', `${rel} exists already`, `update it with: ralph plan -u ${spec}`)
   if (update && before === null) throw new WrapixError('usage', `there is no ${rel} to update`, `start it with: ralph plan -n ${spec}`)
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new WrapixError('usage', 'ralph plan is an interview: it needs a terminal', 'run it in a terminal')
   await mkdirNoFollow(workspace, join(workspace, 'specs'))
   const config = loadRalphConfig(workspace)
   const prompt = renderTemplate(await loadTemplate(workspace, config.templatesDir, 'plan.md'), { spec, specFile: rel, update: update ? 'yes' : '' })

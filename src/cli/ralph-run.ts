@@ -6,6 +6,7 @@ import { loadRalphConfig } from '../ralph/ralph-config.js'
 import { runQueue, RUN_EXIT } from '../ralph/run-queue.js'
 import type { Task } from '../ralph/task-schema.js'
 import { note, warn, type GlobalOptions } from './output.js'
+import { assertPushable } from '../ralph/push.js'
 import { checkedSpecs, runAndCheck } from './ralph-check.js'
 import type { RalphRunFlags } from './ralph-commands.js'
 import { checkRalphRunOptions, sessionLauncher } from './ralph-launcher.js'
@@ -57,6 +58,7 @@ export async function ralphRun(flags: RalphRunFlags, globals: GlobalOptions): Pr
   try {
     if (!check) return await runOnce()
     const specs = spec ?? (await checkedSpecs(workspace))
+    if (push) await assertPushable(workspace)
     return await runAndCheck({ workspace, config, launch, specs, push: Boolean(push), ...(timeoutMs ? { timeoutMs } : {}) }, runOnce, () => stopping, globals)
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal)

@@ -5,9 +5,15 @@ import { execa } from 'execa'
 import { WrapixError } from '../errors.js'
 import { currentBranch } from './spec-git.js'
 
-export async function pushBranch(workspace: string): Promise<{ branch: string }> {
+/** The branch a push would push; a detached HEAD is refused. */
+export async function assertPushable(workspace: string): Promise<string> {
   const branch = await currentBranch(workspace)
   if (!branch) throw new WrapixError('usage', 'HEAD is detached: refusing to push', 'check out the branch the work belongs on, then push it: git push')
+  return branch
+}
+
+export async function pushBranch(workspace: string): Promise<{ branch: string }> {
+  const branch = await assertPushable(workspace)
   const r = await execa('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', 'push', '--no-verify'], {
     cwd: workspace,
     env: { GIT_TERMINAL_PROMPT: '0' }, // fail with a message rather than wait for a password nobody types

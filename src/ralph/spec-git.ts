@@ -2,7 +2,8 @@
 // since the spec's base commit. Every call goes through runSafeGit (no hooks, helpers, external diffs or
 // text conversions a planted config could name), and commits come from validated state or git itself.
 import { WrapixError } from '../errors.js'
-import { runSafeGit } from '../git/safe-git.js'
+import { execa } from 'execa'
+import { runSafeGit, SAFE_GIT_CONFIG, safeGitEnv } from '../git/safe-git.js'
 
 /** A diff in a prompt is for orientation: the agent can run git itself for the rest. */
 export const MAX_DIFF_CHARS = 100_000
@@ -39,9 +40,10 @@ export async function committedFile(workspace: string, commit: string, rel: stri
   const blob = match[3]!
   const size = Number((await git(workspace, ['cat-file', '-s', blob])).out.trim())
   if (!(size <= MAX_SPEC_BYTES)) throw new WrapixError('config', `${rel} is ${Math.ceil(size / 1024)} KiB; the limit is ${MAX_SPEC_BYTES / 1024} KiB`, `shorten ${rel}`)
-  const text = await git(workspace, ['cat-file', 'blob', blob])
-  if (!text.ok) throw new WrapixError('host', `git cat-file failed for ${rel}: ${text.err.split('\n')[0]}`, 'check the repository with: git status')
-  return { blob, text: text.out }
+  // Byte for byte (runSafeGit strips the final newline): the text is compared with the working file.
+  const r2 = await execa('git', [...SAFE_GIT_CONFIG, 'cat-file', 'blob', blob], { cwd: workspace, env: safeGitEnv(), extendEnv: false, reject: false, stripFinalNewline: false, stdin: 'ignore' })
+  if (r2.exitCode !== 0) throw new WrapixError('host', `git cat-file failed for ${rel}: ${String(r2.stderr).split('\n')[0]}`, 'check the repository with: git status')
+  return { blob, text: String(r2.stdout) }
 }
 
 /** The change to `rel` between two commits, as a unified diff (empty when unchanged). */
