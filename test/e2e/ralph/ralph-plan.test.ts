@@ -51,9 +51,8 @@ describe.skipIf(!podman)('ralph plan: the spec interview', () => {
     await new Promise((resolve) => setTimeout(resolve, 500)) // the slash-command menu opens first
     await tmux.keys('Enter')
     expect(await tmux.waitForExit(60_000)).toBe(0)
-    const screen = await tmux.capture(true)
-    expect(screen).toContain('wrote specs/demo.md; next: review it, commit it')
-    expect(screen).toContain('ralph todo --spec demo')
+    const screen = (await tmux.capture(true)).replace(/\n/g, '') // lines wrap at the terminal's width
+    expect(screen).toContain('wrote specs/demo.md; next: review it, commit it (git add specs/demo.md && git commit), then: ralph todo --spec demo')
 
     expect(await readFile(join(project.dir, 'specs/demo.md'), 'utf8')).toBe('# Greeter\n\nPrints hello to the world (MARK-answer).\n')
     const first = agentRequests(mock.requests, 'the spec \\"demo\\"')[0]!
