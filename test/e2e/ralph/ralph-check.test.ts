@@ -91,15 +91,15 @@ describe.skipIf(!podman)('ralph check', () => {
     }
   })
 
-  it.concurrent('run --check: a fix-up from the review is run and completed; past the cap the next fix-up is parked with a question', async () => {
+  it.concurrent('run --check: a fix-up from the review (with its own profile) is run and completed; past the cap the next fix-up is parked with a question', async () => {
     const { project, mock, flags } = await setup({
       [CHECK]: [
-        [{ content: [tasksText('One line is missing.', { tasks: [{ title: 'Add the second line', description: 'hello.txt needs two lines.', priority: 1 }] })] }],
+        [{ content: [tasksText('One line is missing.', { tasks: [{ title: 'Add the second line', description: 'hello.txt needs two lines.', priority: 1, profile: 'python' }] })] }],
         [{ content: [tasksText('Still not right.', { tasks: [{ title: 'End with a newline', description: 'Make sure the file ends with a newline.' }] })] }],
       ],
       [TODO]: [oneTask('Write hello.txt')],
       [RUN]: [commit("printf 'hello\\n' > hello.txt", 'demo-001: hello'), commit("printf 'hello\\n' >> hello.txt", 'demo-002: second line')],
-    }, 'maxIterations: 1\n')
+    }, 'maxIterations: 1\ntaskProfiles: [python]\nspecs:\n  demo: { profile: rust }\n')
     const run = await project.ralph('run', '--check', ...flags)
     expect(run.exitCode, run.stderr).toBe(11) // parked
     expect(run.stdout).toContain('demo: review round 1 added 1 fix-up task, queued: ralph run')
@@ -112,8 +112,11 @@ describe.skipIf(!podman)('ralph check', () => {
     ])
     expect(tasks.get('demo-003')!.note).toContain('review round 2 still found work to do, past the cap of 1 round (maxIterations)')
     expect((await git(project.dir, 'log', '--format=%s')).split('\n').slice(0, 2)).toEqual(['demo-002: second line', 'demo-001: hello'])
-    // Each step was a session of its own, with its own record.
-    expect((await readRecords(project.dir)).map((r) => r.taskId)).toEqual(['demo.todo', 'demo-001', 'demo.check', 'demo-002', 'demo.check'])
+    // Each step was a session of its own, with its own record; the spec's profile, and the fix-up's own.
+    expect(tasks.get('demo-002')!.profile).toBe('python')
+    expect((await readRecords(project.dir)).map((r) => [r.taskId, r.profile.name])).toEqual([
+      ['demo.todo', 'rust'], ['demo-001', 'rust'], ['demo.check', 'rust'], ['demo-002', 'python'], ['demo.check', 'rust'],
+    ])
     // The second review saw the fix-up's work.
     expect(agentRequests(mock.requests, CHECK)[1]).toContain('demo-002 [done] Add the second line')
     // The parked fix-up is an open question like any other.
