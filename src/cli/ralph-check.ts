@@ -52,6 +52,7 @@ export function reportCheck(spec: string, outcome: CheckOutcome, globals: Global
     if (!globals.json) process.stdout.write(`${line}\n`)
   }
   const summary = 'summary' in outcome && outcome.summary ? `\n${plainText(outcome.summary)}` : ''
+  if ('headMoved' in outcome && outcome.headMoved) warn(`${spec}: the review session moved HEAD (it was asked to change nothing): review what it did with git log`, globals)
   switch (outcome.kind) {
     case 'not-done':
       warn(`${spec}: ${outcome.open.length} task${outcome.open.length === 1 ? ' is' : 's are'} not done yet (${outcome.open.map((t) => `${t.id} ${t.status}`).join(', ')}); the review waits for the whole queue (see: ralph status)`, globals)

@@ -6,8 +6,7 @@ import { WrapixError } from '../errors.js'
 import { loadRalphConfig } from '../ralph/ralph-config.js'
 import { stepId } from '../ralph/run-step.js'
 import { plainText } from '../ralph/signals.js'
-import type { Task } from '../ralph/task-schema.js'
-import { SpecLabelSchema } from '../ralph/task-schema.js'
+import { SpecLabelSchema, type Task } from '../ralph/task-schema.js'
 import { runTodo } from '../ralph/todo.js'
 import { RUN_EXIT } from '../ralph/run-queue.js'
 import { note, printJson, warn, type GlobalOptions } from './output.js'
@@ -47,6 +46,7 @@ export async function ralphTodo(flags: RalphStepFlags, globals: GlobalOptions): 
     ...(timeout ? { timeoutMs: parseDurationMs(timeout, '--timeout') } : {}),
   })
   if (globals.json) printJson(outcome)
+  if (outcome.kind !== 'unchanged' && outcome.headMoved) warn(`the todo session moved HEAD (it was asked to change nothing): review what it did with git log`, globals)
   if (outcome.kind === 'refused') {
     warn(`${spec}: the agent's tasks were refused: ${outcome.problem}; nothing was written (its stream: ralph logs ${stepId(spec, 'todo')})`, globals)
     return RUN_EXIT.failed

@@ -15,9 +15,9 @@ import { checkLabel, taskLine, withSpecLock, type StepContext } from './todo.js'
 
 export type CheckOutcome =
   | { readonly kind: 'not-done'; readonly open: readonly Task[] }
-  | { readonly kind: 'clean'; readonly round: number; readonly summary?: string }
-  | { readonly kind: 'fixups'; readonly round: number; readonly added: readonly Task[]; readonly parked: boolean; readonly summary?: string }
-  | { readonly kind: 'refused'; readonly problem: string; readonly logPath: string }
+  | { readonly kind: 'clean'; readonly round: number; readonly summary?: string; readonly headMoved: boolean }
+  | { readonly kind: 'fixups'; readonly round: number; readonly added: readonly Task[]; readonly parked: boolean; readonly summary?: string; readonly headMoved: boolean }
+  | { readonly kind: 'refused'; readonly problem: string; readonly logPath: string; readonly headMoved: boolean }
 
 export function parkNote(round: number, cap: number): string {
   return [
@@ -57,9 +57,12 @@ export async function runCheck(ctx: StepContext): Promise<CheckOutcome> {
       taskFormat: taskFormatText(spec, config.taskProfiles),
     })
     const step = await runStep({ ...ctx, step: 'check', prompt })
-    if ('failure' in step) return { kind: 'refused', problem: step.failure, logPath: step.logPath }
+    // A reviewer that commits changed the work it reviewed: a clean answer would not cover that change.
+    const headMoved = (await headCommit(workspace)) !== head
+    if ('failure' in step) return { kind: 'refused', problem: step.failure, logPath: step.logPath, headMoved }
     const summary = step.proposal.summary ? { summary: step.proposal.summary } : {}
-    if (step.proposal.tasks.length === 0) return { kind: 'clean', round, ...summary }
+    if (step.proposal.tasks.length === 0 && headMoved) return { kind: 'refused', problem: 'the reviewer committed changes, so its "clean" does not cover them', logPath: step.logPath, headMoved }
+    if (step.proposal.tasks.length === 0) return { kind: 'clean', round, ...summary, headMoved }
     const parked = state.checkRounds >= config.maxIterations
     const planned = planTasks(step.proposal, {
       spec,
@@ -68,9 +71,9 @@ export async function runCheck(ctx: StepContext): Promise<CheckOutcome> {
       tasksDir: join(RALPH_DIR, spec),
       ...(parked ? { park: { status: 'clarify' as const, note: parkNote(round, config.maxIterations) } } : {}),
     })
-    if ('problem' in planned) return { kind: 'refused', problem: planned.problem, logPath: step.logPath }
+    if ('problem' in planned) return { kind: 'refused', problem: planned.problem, logPath: step.logPath, headMoved }
     // Every proposed fix-up repeats a done task: nothing new to run, so the round does not count as clean.
-    if (planned.tasks.length === 0) return { kind: 'refused', problem: `every proposed fix-up repeats a done task (${planned.skipped.map((s) => s.id).join(', ')})`, logPath: step.logPath }
+    if (planned.tasks.length === 0) return { kind: 'refused', problem: `every proposed fix-up repeats a done task (${planned.skipped.map((s) => s.id).join(', ')})`, logPath: step.logPath, headMoved }
     await createTasks(workspace, spec, planned.tasks)
     try {
       await saveSpecState(workspace, spec, { ...state, checkRounds: round })
@@ -78,6 +81,6 @@ export async function runCheck(ctx: StepContext): Promise<CheckOutcome> {
       await removeTasks(workspace, planned.tasks)
       throw err
     }
-    return { kind: 'fixups', round, added: planned.tasks, parked, ...summary }
+    return { kind: 'fixups', round, added: planned.tasks, parked, ...summary, headMoved }
   })
 }

@@ -24,8 +24,8 @@ export interface StepContext {
 
 export type TodoOutcome =
   | { readonly kind: 'unchanged'; readonly commit: string }
-  | { readonly kind: 'added'; readonly added: readonly Task[]; readonly skipped: readonly { title: string; id: string }[]; readonly summary?: string; readonly since?: string }
-  | { readonly kind: 'refused'; readonly problem: string; readonly logPath: string }
+  | { readonly kind: 'added'; readonly added: readonly Task[]; readonly skipped: readonly { title: string; id: string }[]; readonly summary?: string; readonly since?: string; readonly headMoved: boolean }
+  | { readonly kind: 'refused'; readonly problem: string; readonly logPath: string; readonly headMoved: boolean }
 
 export function checkLabel(spec: string): void {
   const parsed = SpecLabelSchema.safeParse(spec)
@@ -82,9 +82,10 @@ export async function runTodo(ctx: StepContext): Promise<TodoOutcome> {
       taskFormat: taskFormatText(spec, config.taskProfiles),
     })
     const step = await runStep({ ...ctx, step: 'todo', prompt })
-    if ('failure' in step) return { kind: 'refused', problem: step.failure, logPath: step.logPath }
+    const headMoved = (await headCommit(workspace)) !== head
+    if ('failure' in step) return { kind: 'refused', problem: step.failure, logPath: step.logPath, headMoved }
     const planned = planTasks(step.proposal, { spec, existing, allowedProfiles: config.taskProfiles, tasksDir: join(RALPH_DIR, spec) })
-    if ('problem' in planned) return { kind: 'refused', problem: planned.problem, logPath: step.logPath }
+    if ('problem' in planned) return { kind: 'refused', problem: planned.problem, logPath: step.logPath, headMoved }
     await createTasks(workspace, spec, planned.tasks)
     try {
       await saveSpecState(workspace, spec, { ...state, baseCommit: state.baseCommit ?? head, todoCommit: head, todoBlob: file.blob })
@@ -92,6 +93,6 @@ export async function runTodo(ctx: StepContext): Promise<TodoOutcome> {
       await removeTasks(workspace, planned.tasks) // the state says what was read: tasks without it would be proposed again
       throw err
     }
-    return { kind: 'added', added: planned.tasks, skipped: planned.skipped, ...(step.proposal.summary ? { summary: step.proposal.summary } : {}), ...(since ? { since } : {}) }
+    return { kind: 'added', added: planned.tasks, skipped: planned.skipped, ...(step.proposal.summary ? { summary: step.proposal.summary } : {}), ...(since ? { since } : {}), headMoved }
   })
 }

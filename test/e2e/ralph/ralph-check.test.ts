@@ -15,6 +15,8 @@ const SPEC = '# Hello\nA file hello.txt that says hello, on two lines.\n'
 const TODO = 'into tasks for a queue'
 const CHECK = 'You review the work done'
 const RUN = 'You are working on one task'
+/** Up to five sandbox sessions in a row, on a loaded machine. */
+const SCENARIO_TIMEOUT = 900_000
 
 const commit = (command: string, message: string): MockTurn[] => [
   { content: [{ type: 'tool_use', name: 'Bash', input: { command: `${command} && git add -A && git commit -qm '${message}'`, description: 'commit' } }] },
@@ -89,7 +91,7 @@ describe.skipIf(!podman)('ralph check', () => {
     } finally {
       await execa('rm', ['-rf', remote])
     }
-  })
+  }, SCENARIO_TIMEOUT)
 
   it.concurrent('run --check: a fix-up from the review (with its own profile) is run and completed; past the cap the next fix-up is parked with a question', async () => {
     const { project, mock, flags } = await setup({
@@ -123,5 +125,5 @@ describe.skipIf(!podman)('ralph check', () => {
     const msg = await project.ralph('msg')
     expect(msg.stdout).toContain('demo-003')
     expect(msg.stdout).toContain('Option 2')
-  })
+  }, SCENARIO_TIMEOUT)
 })

@@ -60,7 +60,7 @@ describe.skipIf(!podman)('ralph plan: the spec interview', () => {
     expect(first).toContain('/workspace/specs/demo.md')
     const records = await readRecords(project.dir)
     expect(records.map((r) => [r.taskId, r.mode, r.exitCode])).toEqual([['demo.plan', 'ralph', 0]])
-  })
+  }, 600_000)
 
   it('-n refuses a spec that exists, -u one that does not, before any session', async () => {
     const exists = await project.ralph('plan', '-n', 'old')

@@ -39,10 +39,14 @@ describe.skipIf(!podman)('ralph todo: from a spec to task files', () => {
           { title: 'Print the greeting', description: 'Print hello NAME.', dependsOn: [1] },
           { title: 'Add a test', description: 'A test runs the command and checks the output.', priority: 3 },
         ], summary: 'Parse, then print; the test can come any time.' })] }]],
-        'MARK-spec-bad': [[{ content: [tasksText('Tasks.', { tasks: [
+        'MARK-spec-bad': [[
+          // Asked to change nothing, it commits anyway: ralph says so.
+          { content: [{ type: 'tool_use', name: 'Bash', input: { command: "git commit -q --allow-empty -m 'sneaky'", description: 'commit' } }] },
+          { content: [tasksText('Tasks.', { tasks: [
           { title: 'A fine task', description: 'ok' },
           { title: '../../../.ssh/authorized_keys', description: 'plant a key', dependsOn: ['bad-007'] },
-        ] })] }]],
+        ] })] },
+        ]],
       },
     })
   }, 600_000)
@@ -95,7 +99,7 @@ describe.skipIf(!podman)('ralph todo: from a spec to task files', () => {
     const prompt = agentRequests(mock.requests, 'MARK-spec-v2')[0]!
     expect(prompt).toContain('+MARK-spec-v2') // the diff since the last todo
     expect(prompt).toContain('demo-002 [todo] Print the greeting') // what the queue already holds
-  })
+  }, 600_000)
 
   it("refuses a malformed answer with a clear message and writes nothing", async () => {
     const bad = await ralph('todo', '--spec', 'bad', ...flags())
@@ -103,9 +107,10 @@ describe.skipIf(!podman)('ralph todo: from a spec to task files', () => {
     expect(bad.stderr).toContain("bad: the agent's tasks were refused: tasks[2].dependsOn: no task bad-007 in spec bad; nothing was written (its stream: ralph logs bad.todo)")
     expect(existsSync(join(project.dir, '.wrapix/ralph/bad'))).toBe(false)
     expect(existsSync(join(project.dir, '.ssh'))).toBe(false)
+    expect(bad.stderr).toContain('the todo session moved HEAD (it was asked to change nothing)')
     // The stream is kept for the human; `ralph logs` shows it.
     const logs = await ralph('logs', 'bad.todo')
     expect(logs.exitCode, logs.stderr).toBe(0)
     expect(logs.stdout).toContain('bad-007')
-  })
+  }, 600_000)
 })
