@@ -9,7 +9,7 @@ export const PARKED: readonly TaskStatus[] = ['blocked', 'clarify', 'conflict']
 const LABEL = /^[a-z0-9][a-z0-9-]{0,39}$/
 export const TaskIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}-\d{3,}$/, 'use "<spec>-<number>", e.g. auth-001')
 /** Folder names under .wrapix/ralph that belong to ralph itself, never a spec. */
-export const RESERVED_LABELS: readonly string[] = ['logs', 'templates', 'locks']
+export const RESERVED_LABELS: readonly string[] = ['logs', 'templates']
 export const SpecLabelSchema = z
   .string()
   .regex(LABEL, 'use lower-case letters, digits and "-", e.g. auth')
