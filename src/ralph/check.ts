@@ -66,7 +66,7 @@ export async function runCheck(ctx: StepContext): Promise<CheckOutcome> {
     const parked = state.checkRounds >= config.maxIterations
     const planned = planTasks(step.proposal, {
       spec,
-      existing: tasks,
+      existing: loadTasks(workspace, [spec]), // read again: `ralph add` may have numbered a task meanwhile
       allowedProfiles: config.taskProfiles,
       tasksDir: join(RALPH_DIR, spec),
       ...(parked ? { park: { status: 'clarify' as const, note: parkNote(round, config.maxIterations) } } : {}),

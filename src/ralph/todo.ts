@@ -84,7 +84,8 @@ export async function runTodo(ctx: StepContext): Promise<TodoOutcome> {
     const step = await runStep({ ...ctx, step: 'todo', prompt })
     const headMoved = (await headCommit(workspace)) !== head
     if ('failure' in step) return { kind: 'refused', problem: step.failure, logPath: step.logPath, headMoved }
-    const planned = planTasks(step.proposal, { spec, existing, allowedProfiles: config.taskProfiles, tasksDir: join(RALPH_DIR, spec) })
+    // Read again: the session took a while, and `ralph add` may have numbered a task meanwhile.
+    const planned = planTasks(step.proposal, { spec, existing: loadTasks(workspace, [spec]), allowedProfiles: config.taskProfiles, tasksDir: join(RALPH_DIR, spec) })
     if ('problem' in planned) return { kind: 'refused', problem: planned.problem, logPath: step.logPath, headMoved }
     await createTasks(workspace, spec, planned.tasks)
     try {
