@@ -11,12 +11,76 @@ export interface RalphRunFlags extends RunCommandOptions {
   stopOnFailure?: boolean
   parallel?: string
   dir?: string
+  check?: boolean
+  push?: boolean
+}
+
+/** `ralph todo` and `ralph check`: one agent step for one spec. */
+export interface RalphStepFlags extends RunCommandOptions {
+  spec?: string
+  timeout?: string
+  dir?: string
+}
+
+export interface RalphPlanFlags extends RunCommandOptions {
+  new?: string
+  update?: string
+  dir?: string
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 const dirOption = (): Option => new Option('-C, --dir <dir>', 'project directory (default: the current directory)')
 
 export function registerRalphCommands(ralph: Command): Command {
+  ralph
+    .command('init')
+    .description('create specs/, ralph\'s config and the prompt templates (plan, todo, run, check); keeps what exists')
+    .option('--json', 'print what was created as JSON')
+    .addOption(dirOption())
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { ralphInit } = await import('./ralph-init.js')
+      await ralphInit(cmd.optsWithGlobals())
+    })
+
+  addRunOptions(
+    ralph
+      .command('plan')
+      .description('an interactive agent session that interviews you and writes specs/LABEL.md')
+      .option('-n, --new <label>', 'write a new spec')
+      .option('-u, --update <label>', 'update an existing spec')
+      .addOption(dirOption()),
+  ).action(async (flags: RalphPlanFlags, cmd: Command) => {
+    const { ralphPlan } = await import('./ralph-plan.js')
+    process.exitCode = await ralphPlan(flags, cmd.optsWithGlobals<GlobalOptions>())
+  })
+
+  addRunOptions(
+    ralph
+      .command('todo')
+      .description('the agent turns the spec (or what changed in it since the last todo) into tasks; ralph validates and writes them')
+      .option('--spec <label>', 'the spec (default: the only one in specs/)')
+      .option('--timeout <duration>', 'time limit for the session: 90s, 30m, 1h (default: config, 30m)')
+      .option('--json', 'print the outcome as JSON')
+      .addOption(dirOption()),
+  ).action(async (flags: RalphStepFlags, cmd: Command) => {
+    const { ralphTodo } = await import('./ralph-todo.js')
+    process.exitCode = await ralphTodo(flags, cmd.optsWithGlobals<GlobalOptions>())
+  })
+
+  addRunOptions(
+    ralph
+      .command('check')
+      .description("a reviewer session compares the spec's work with the spec: clean, or fix-up tasks (parked past the cap)")
+      .option('--spec <label>', 'the spec (default: the only one in specs/)')
+      .option('--push', 'when clean, push the current branch (refused on a detached HEAD)')
+      .option('--timeout <duration>', 'time limit for the session: 90s, 30m, 1h (default: config, 30m)')
+      .option('--json', 'print the outcome as JSON')
+      .addOption(dirOption()),
+  ).action(async (flags: RalphStepFlags & { push?: boolean }, cmd: Command) => {
+    const { ralphCheck } = await import('./ralph-check.js')
+    process.exitCode = await ralphCheck(flags, cmd.optsWithGlobals<GlobalOptions>())
+  })
+
   addRunOptions(
     ralph
       .command('run')
@@ -27,6 +91,8 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('--timeout <duration>', 'time limit per attempt: 90s, 30m, 1h (default: config, 30m)')
       .option('--stop-on-failure', 'stop when a task fails instead of moving on')
       .option('--parallel <n>', 'tasks at once, each in its own clone on branch ralph/<spec>/<task> (default: config, 1)')
+      .option('--check', 'when a queue is done, review it (ralph check) and run the fix-ups, until clean, parked or capped')
+      .option('--push', 'with --check: push the current branch once every spec is clean')
       .addOption(dirOption()),
     { agent: true },
   ).action(async (flags: RalphRunFlags, cmd: Command) => {

@@ -34,7 +34,8 @@ export interface TaskSession {
   readonly taskId: string
   /** Appended to the agent's command line (claude: -p --output-format stream-json --verbose). */
   readonly agentArgs: readonly string[]
-  readonly io: SessionIo
+  /** The agent's input and output; without it the session is interactive, on this terminal (ralph plan). */
+  readonly io?: SessionIo
   /** Called once the session record is started: the session id and where its record will be. */
   readonly onRecord?: (session: { sessionId: string; recordPath: string }) => void
 }
@@ -46,7 +47,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   const globals: GlobalOptions = { ...req.globals, verbose: req.globals.verbose || truthy(env.WRAPIX_VERBOSE) }
   const dryRun = req.raw.dryRun || truthy(env.WRAPIX_DRY_RUN)
   const flags = parseRunFlags(req.raw)
-  const tty = !task && Boolean(process.stdin.isTTY && process.stdout.isTTY)
+  const tty = !task?.io && Boolean(process.stdin.isTTY && process.stdout.isTTY)
   // The record's "before" git probe overlaps the preparation (config, identity, keys, image).
   const earlyGitProbe = dryRun ? undefined : probeGitEarly(process.cwd(), req.dir)
   const prepared = await preparePlan({
@@ -83,7 +84,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
     redact,
     networkLogPath: record.networkLogPath,
-    ...(task ? { io: task.io } : {}),
+    ...(task?.io ? { io: task.io } : {}),
     onEnd: async (result) => {
       const { path, review } = await record.finish(result)
       for (const denied of result.network?.deniedHosts ?? []) {

@@ -1,46 +1,11 @@
 // The agent's prompt, rendered from an editable template: `{{name}}` placeholders and
 // `{{#name}}…{{/name}}` sections shown only when the value is not empty. Rendering is pure.
-import { readFileSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import { WrapixError } from '../errors.js'
+import { DEFAULT_TEMPLATES, type TemplateName } from './default-templates.js'
+import { readProjectText } from './project-file.js'
 
-export const RUN_TEMPLATE = 'run.md'
-
-export const DEFAULT_RUN_TEMPLATE = `You are working on one task of the spec "{{spec}}" in the project at /workspace.
-
-# Task {{taskId}}: {{title}}
-
-{{description}}
-
-{{#specText}}
-# The spec ({{specFile}})
-
-{{specText}}
-{{/specText}}
-{{#notes}}
-# Project notes
-
-{{notes}}
-{{/notes}}
-{{#answer}}
-# Your earlier question was answered
-
-{{answer}}
-{{/answer}}
-{{#previousFailure}}
-# The previous attempt failed
-
-{{previousFailure}}
-Start from the current state of the files; fix what went wrong.
-{{/previousFailure}}
-# How to finish
-
-Do the task, run the project's checks, and commit your work with git (a clear message naming {{taskId}}).
-Then end your final message with exactly one of these lines, on a line of its own:
-RALPH_COMPLETE
-RALPH_BLOCKED: <why you cannot continue>
-RALPH_CLARIFY: <the question a human must answer; number options as "### Option N — title">
-`
+export const RUN_TEMPLATE: TemplateName = 'run.md'
 
 export type TemplateValues = Readonly<Record<string, string>>
 
@@ -57,16 +22,17 @@ export function renderTemplate(template: string, values: TemplateValues): string
   return sectioned.replace(PLACEHOLDER, (_all, name: string) => values[name] ?? '')
 }
 
-/** The project's own template when it has one, else the built-in one. */
-export function loadTemplate(workspace: string, templatesDir: string, name: string): string {
+/** The templates folder, relative to the project; it must stay inside it. */
+export function templatesPath(workspace: string, templatesDir: string): string {
   const dir = isAbsolute(templatesDir) ? templatesDir : join(workspace, templatesDir)
-  if (relative(workspace, dir).startsWith('..')) {
+  const rel = relative(workspace, dir)
+  if (rel.startsWith('..') || isAbsolute(rel)) {
     throw new WrapixError('config', `templatesDir ${templatesDir} is outside the project`, 'keep templates in the project, e.g. .wrapix/ralph/templates')
   }
-  try {
-    return readFileSync(join(dir, name), 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_RUN_TEMPLATE
-    throw err
-  }
+  return rel
+}
+
+/** The project's own template when it has one (never through a link), else the built-in one. */
+export async function loadTemplate(workspace: string, templatesDir: string, name: TemplateName): Promise<string> {
+  return (await readProjectText(workspace, join(templatesPath(workspace, templatesDir), name))) ?? DEFAULT_TEMPLATES[name]
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { parseYamlWith } from '../config/parse-yaml.js'
+import { ProfileNameSchema } from './task-schema.js'
 
 const ModelSchema = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'a model name such as claude-sonnet-4-5')
 
@@ -16,10 +17,12 @@ export const RalphConfigSchema = z.strictObject({
   profile: z.string().min(1).optional().describe('wrapix profile for every task (default: the wrapix config)'),
   model: ModelSchema.optional().describe("the agent's model (claude --model)"),
   maxRetries: z.number().int().min(0).max(10).default(2).describe('retries after a failed attempt'),
+  maxIterations: z.number().int().min(0).max(20).default(3).describe('review rounds of `ralph check` that add fix-ups before one is parked for a human'),
   timeoutMinutes: z.number().positive().max(24 * 60).default(30).describe('per-attempt time limit'),
   watchdogGraceSeconds: z.number().positive().max(300).default(5).describe('how long the agent may linger after its final result'),
   parallel: z.number().int().min(1).max(16).default(1).describe('tasks run at once'),
   templatesDir: z.string().default('.wrapix/ralph/templates').describe('prompt templates, relative to the project'),
+  taskProfiles: z.array(ProfileNameSchema).max(20).default([]).describe('profiles the todo and check agents may give a task (default: none)'),
   specs: z.record(z.string(), SpecSettingsSchema).default({}).describe('per-spec settings, by label'),
 })
 export type RalphConfig = z.infer<typeof RalphConfigSchema>

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { SessionIo } from '../runtime/run-podman.js'
 import { watchAttempt, WATCHDOG_KILL_AFTER_S } from './attempt-watch.js'
-import { finalResult, readSignal, type Signal } from './signals.js'
+import { finalResult, readSignal, type ResultEvent, type Signal } from './signals.js'
 
 /** What ralph needs from the launcher: a task session, its exit code back. */
 export interface TaskLaunch {
@@ -40,6 +40,8 @@ export interface AttemptResult {
   readonly sessionId: string | null
   readonly timedOut: boolean
   readonly watchdogFired: boolean
+  /** The agent's final `result` event, if it produced one. */
+  readonly final: ResultEvent | null
 }
 
 export async function runAttempt(req: AttemptRequest): Promise<AttemptResult> {
@@ -70,7 +72,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptResult> {
     await new Promise<void>((resolve) => log.end(resolve))
   }
   const { timedOut, watchdogFired } = watch.state
-  return { outcome: judge(watch.lines, exitCode, timedOut, watchdogFired), exitCode, sessionId, timedOut, watchdogFired }
+  return { outcome: judge(watch.lines, exitCode, timedOut, watchdogFired), exitCode, sessionId, timedOut, watchdogFired, final: finalResult(watch.lines) }
 }
 
 /** The task's outcome from the attempt: a signal only from a final result of a session that was not cut short. */

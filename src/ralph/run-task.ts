@@ -2,9 +2,9 @@
 // into the next prompt, then done, parked (blocked/clarify) or failed. Task state is written by the host.
 import { dirname, join } from 'node:path'
 import { mkdirNoFollow } from '../fs/no-symlinks.js'
-import { readFileIfExists } from '../fs/read-if-exists.js'
 import { modelFor, profileFor, RALPH_DIR, type RalphConfig } from './ralph-config.js'
 import { loadTemplate, renderTemplate, RUN_TEMPLATE } from './prompt-template.js'
+import { readProjectText } from './project-file.js'
 import { runAttempt, type AttemptResult, type Launcher } from './run-attempt.js'
 import { reloadTask, saveTask, specFile } from './task-store.js'
 import type { Task } from './task-schema.js'
@@ -26,18 +26,19 @@ export interface TaskRunContext {
   readonly stopping?: () => boolean
 }
 
-const readOptional = async (path: string): Promise<string> => ((await readFileIfExists(path)) ?? '').trim()
+/** A project file for the prompt, or '' when it is absent (never through a committed link). */
+export const readOptional = async (workspace: string, rel: string): Promise<string> => ((await readProjectText(workspace, rel)) ?? '').trim()
 
 export async function renderTaskPrompt(workspace: string, config: RalphConfig, task: Task): Promise<string> {
-  const template = loadTemplate(workspace, config.templatesDir, RUN_TEMPLATE)
+  const template = await loadTemplate(workspace, config.templatesDir, RUN_TEMPLATE)
   return renderTemplate(template, {
     spec: task.spec,
     taskId: task.id,
     title: task.title,
     description: task.description,
     specFile: specFile(task.spec),
-    specText: await readOptional(join(workspace, specFile(task.spec))),
-    notes: await readOptional(join(workspace, NOTES_FILE)),
+    specText: await readOptional(workspace, specFile(task.spec)),
+    notes: await readOptional(workspace, NOTES_FILE),
     answer: task.answer ?? '',
     previousFailure: task.lastFailure ?? '',
   })

@@ -8,7 +8,13 @@ export const PARKED: readonly TaskStatus[] = ['blocked', 'clarify', 'conflict']
 
 const LABEL = /^[a-z0-9][a-z0-9-]{0,39}$/
 export const TaskIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}-\d{3,}$/, 'use "<spec>-<number>", e.g. auth-001')
-export const SpecLabelSchema = z.string().regex(LABEL, 'use lower-case letters, digits and "-", e.g. auth')
+/** Folder names under .wrapix/ralph that belong to ralph itself, never a spec. */
+export const RESERVED_LABELS: readonly string[] = ['logs', 'templates']
+export const SpecLabelSchema = z
+  .string()
+  .regex(LABEL, 'use lower-case letters, digits and "-", e.g. auth')
+  .refine((label) => !RESERVED_LABELS.includes(label), `${RESERVED_LABELS.join(', ')} are ralph's own folders; choose another label`)
+export const ProfileNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a profile name: a-z, 0-9, "-" and "_"')
 
 export const TaskFrontMatterSchema = z.strictObject({
   id: TaskIdSchema.describe('unique task id: the spec label and a number'),

@@ -1,6 +1,7 @@
 // Task files on disk: `.wrapix/ralph/<spec>/NNN-<slug>.md`, read and written by the host only (the
 // sandbox sees `.wrapix/` read-only). Every write replaces the whole file atomically.
 import { readdirSync, readFileSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import { assertNoSymlinks, mkdirNoFollow } from '../fs/no-symlinks.js'
 import { join, relative } from 'node:path'
 import { createFileAtomic, writeFileAtomic } from '../fs/atomic-write.js'
@@ -102,4 +103,27 @@ export async function addTask(workspace: string, input: NewTask): Promise<Task> 
   parseTaskFile(text, task.file, task.spec)
   await createFileAtomic(join(workspace, task.file), text)
   return task
+}
+
+/** Creates the files of new tasks (already validated, with their ids): all of them, or none. */
+export async function createTasks(workspace: string, spec: string, tasks: readonly Task[]): Promise<void> {
+  if (tasks.length === 0) return
+  await mkdirNoFollow(workspace, specTasksDir(workspace, spec))
+  const created: string[] = []
+  try {
+    for (const task of tasks) {
+      const path = join(workspace, task.file)
+      await assertNoSymlinks(workspace, path)
+      await createFileAtomic(path, formatTaskFile(task))
+      created.push(path)
+    }
+  } catch (err) {
+    for (const path of created) await unlink(path).catch(() => {})
+    throw err
+  }
+}
+
+/** Undoes createTasks (a later step of the same change failed). */
+export async function removeTasks(workspace: string, tasks: readonly Task[]): Promise<void> {
+  for (const task of tasks) await unlink(join(workspace, task.file)).catch(() => {})
 }

@@ -55,6 +55,12 @@ export async function readRecords(dir: string): Promise<SessionRecord[]> {
   return Promise.all(names.map(async (n) => SessionRecordSchema.parse(JSON.parse(await readFile(join(logDir, n), 'utf8')))))
 }
 
+/** A final message proposing tasks (ralph todo, ralph check): text, then the ```ralph-tasks block. */
+export const tasksText = (intro: string, tasks: unknown): { type: 'text'; text: string } => ({
+  type: 'text',
+  text: `${intro}\n\n\`\`\`ralph-tasks\n${typeof tasks === 'string' ? tasks : JSON.stringify(tasks, null, 2)}\n\`\`\`\n`,
+})
+
 /** The text of a final assistant message that ends with `lines`. */
 export const finalText = (...lines: string[]): { type: 'text'; text: string } => ({ type: 'text', text: lines.join('\n') })
 
@@ -76,11 +82,11 @@ export interface RalphProject {
 }
 
 /** A committed git project with `files`, an isolated HOME, and one task per title (spec `spec`). */
-export async function ralphProject(files: Record<string, string>, titles: readonly string[] = [], spec = 'demo'): Promise<RalphProject> {
+export async function ralphProject(files: Record<string, string>, titles: readonly string[] = [], spec = 'demo', timeoutMs = 170_000): Promise<RalphProject> {
   const project = await tempProject({}, 'wrapix-ralph-')
   const home = await isolatedHome()
   await initGitProject(project, files)
-  const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', project.dir], { home, env: { ANTHROPIC_API_KEY: RALPH_TEST_KEY }, timeoutMs: 170_000 })
+  const ralph = (...args: string[]) => runWrapix(['ralph', ...args, '-C', project.dir], { home, env: { ANTHROPIC_API_KEY: RALPH_TEST_KEY }, timeoutMs })
   for (const title of titles) {
     const added = await ralph('add', '--spec', spec, title)
     if (added.exitCode !== 0) throw new Error(`ralph add failed: ${added.stderr}`)

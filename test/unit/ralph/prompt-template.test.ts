@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RUN_TEMPLATE, renderTemplate } from '../../../src/ralph/prompt-template.js'
+import { DEFAULT_TEMPLATES } from '../../../src/ralph/default-templates.js'
+import { renderTemplate } from '../../../src/ralph/prompt-template.js'
+
+const DEFAULT_RUN_TEMPLATE = DEFAULT_TEMPLATES['run.md']
 
 const values = { spec: 'auth', taskId: 'auth-001', title: 'Log in', description: 'Make it work.', specFile: 'specs/auth.md', specText: '', notes: '', answer: '', previousFailure: '' }
 

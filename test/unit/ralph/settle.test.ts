@@ -7,7 +7,7 @@ import type { Task } from '../../../src/ralph/task-schema.js'
 const task = (over: Partial<Task> = {}): Task => ({
   id: 'a-001', title: 't', priority: 2, dependsOn: [], status: 'running', attempts: 1, sessions: [], spec: 'a', file: 'a.md', description: '', ...over,
 })
-const result = (outcome: AttemptResult['outcome']): AttemptResult => ({ outcome, exitCode: 0, sessionId: 's', timedOut: false, watchdogFired: false })
+const result = (outcome: AttemptResult['outcome']): AttemptResult => ({ outcome, exitCode: 0, sessionId: 's', timedOut: false, watchdogFired: false, final: null })
 
 describe('settle', () => {
   it('retries a failure with its summary until the retries are used up, then fails', () => {
