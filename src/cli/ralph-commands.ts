@@ -49,6 +49,7 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('-n, --new <label>', 'write a new spec')
       .option('-u, --update <label>', 'update an existing spec')
       .addOption(dirOption()),
+    { agent: true },
   ).action(async (flags: RalphPlanFlags, cmd: Command) => {
     const { ralphPlan } = await import('./ralph-plan.js')
     process.exitCode = await ralphPlan(flags, cmd.optsWithGlobals<GlobalOptions>())
@@ -62,6 +63,7 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('--timeout <duration>', 'time limit for the session: 90s, 30m, 1h (default: config, 30m)')
       .option('--json', 'print the outcome as JSON')
       .addOption(dirOption()),
+    { agent: true },
   ).action(async (flags: RalphStepFlags, cmd: Command) => {
     const { ralphTodo } = await import('./ralph-todo.js')
     process.exitCode = await ralphTodo(flags, cmd.optsWithGlobals<GlobalOptions>())
@@ -76,6 +78,7 @@ export function registerRalphCommands(ralph: Command): Command {
       .option('--timeout <duration>', 'time limit for the session: 90s, 30m, 1h (default: config, 30m)')
       .option('--json', 'print the outcome as JSON')
       .addOption(dirOption()),
+    { agent: true },
   ).action(async (flags: RalphStepFlags & { push?: boolean }, cmd: Command) => {
     const { ralphCheck } = await import('./ralph-check.js')
     process.exitCode = await ralphCheck(flags, cmd.optsWithGlobals<GlobalOptions>())
