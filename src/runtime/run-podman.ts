@@ -1,5 +1,6 @@
 // The podman backend, part 2 (effects): run the argv, keep signals flowing to the sandbox, and never leak it.
 import { execa, type ResultPromise } from 'execa'
+import { guardSignals, signalExitCode, type SignalGuard } from '../session/signal-guard.js'
 
 export interface RunOptions {
   readonly argv: readonly string[] // podman's arguments (without "podman")
@@ -8,6 +9,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv
   readonly setpriv: string | null
   readonly io?: SessionIo
+  /** The session's signal guard (held through teardown by the caller); absent: one for the run of podman only. */
+  readonly signals?: SignalGuard
 }
 
 /** Non-interactive sessions (ralph): the input is written to stdin, output is streamed to the caller. */
@@ -21,55 +24,93 @@ export interface SessionIo {
   readonly stopGraceS: number
 }
 
-const FORWARDED = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const
+export interface PodmanOutcome {
+  /** The sandboxed command's exit code; null when a helper died and the command's own end is unknown. */
+  readonly exitCode: number | null
+  /** One line on the helper (podman, conmon) that died before the sandbox ended; null when none did. */
+  readonly helperDied: string | null
+}
+
 const STOP_GRACE_S = 5
+/** A sandbox whose helper died is removed at once: nothing is left to hand its output to. */
+const ORPHAN_GRACE_S = 1
+/** podman's own failure codes (125) and the ones it reports when it lost its container (126, 127). */
+const PODMAN_TROUBLE = new Set([125, 126, 127])
 
 /**
  * Runs podman in the foreground and returns the sandboxed command's exit code.
  * If wrapix itself is killed (even SIGKILL), the kernel sends SIGTERM to podman (setpriv --pdeathsig),
- * which forwards it to the sandbox; conmon then removes the container (--rm).
+ * which forwards it to the sandbox; conmon then removes the container (--rm). If podman or conmon die
+ * instead, the container would run on unseen: it is removed here (and with the proxy closed by the
+ * caller it has no network meanwhile — fail closed).
  */
-export async function runPodman(opts: RunOptions): Promise<number> {
+export async function runPodman(opts: RunOptions): Promise<PodmanOutcome> {
   const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', 'podman', ...opts.argv]] : ['podman', [...opts.argv]]
   const io = opts.io
+  const env = opts.env ?? process.env
   const child: ResultPromise = execa(file, args, {
     ...(io ? { input: io.input, stdout: 'pipe', stderr: 'pipe', buffer: false } : { stdio: 'inherit' }),
     reject: false,
-    env: { ...(opts.env ?? process.env), ...opts.secrets },
+    env: { ...env, ...opts.secrets },
     extendEnv: false,
   })
-  let stopping = false
-  const stop = (signal?: NodeJS.Signals) => {
-    if (stopping) return
-    stopping = true
+  const podmanCli = (podmanArgs: string[]) => execa('podman', podmanArgs, { reject: false, env })
+  let stopping: Promise<unknown> | null = null
+  const stop = (graceS: number, signal?: NodeJS.Signals) => {
     // sig-proxy passes the signal to the sandbox; podman stop then makes sure it ends, even if it ignores it.
     if (signal) child.kill(signal)
-    void execa('podman', ['stop', '--ignore', '--time', String(STOP_GRACE_S), opts.containerName], { reject: false, env: opts.env ?? process.env })
+    stopping ??= podmanCli(['stop', '--ignore', '--time', String(graceS), opts.containerName])
   }
   if (io) {
     child.stdout?.on('data', io.onStdout)
     child.stderr?.on('data', io.onStderr)
-    const onAbort = () => void execa('podman', ['stop', '--ignore', '--time', String(io.stopGraceS), opts.containerName], { reject: false, env: opts.env ?? process.env })
+    const onAbort = () => stop(io.stopGraceS)
     if (io.stop.aborted) onAbort()
     else io.stop.addEventListener('abort', onAbort, { once: true })
   }
-  const handlers = FORWARDED.map((signal) => {
-    // Ctrl-C: a TTY session gets it as a byte; otherwise the terminal signals podman too. Pass it on, and let
-    // the command decide what Ctrl-C means. SIGTERM/SIGHUP end the session.
-    const handler = () => (signal === 'SIGINT' ? child.kill('SIGINT') : stop(signal))
-    process.on(signal, handler)
-    return [signal, handler] as const
-  })
+  const guard = opts.signals ?? guardSignals()
+  // Ctrl-C: a TTY session gets it as a byte; otherwise the terminal signals podman too. Pass it on, and let
+  // the command decide what Ctrl-C means. SIGTERM/SIGHUP (a closed terminal) end the session.
+  const unsubscribe = guard.on((signal) => (signal === 'SIGINT' ? child.kill('SIGINT') : stop(STOP_GRACE_S, signal)))
   try {
     const result = await child
-    if (io?.stop.aborted && typeof io.stop.reason === 'number') return io.stop.reason
-    if (result.exitCode !== undefined) return result.exitCode
-    return result.signal ? 128 + signalNumber(result.signal) : 125
+    await stopping // the stop it started must finish before the caller tears down and exits
+    const podmanKilled = result.signal ?? null
+    const helperDied =
+      podmanKilled || (result.exitCode !== undefined && PODMAN_TROUBLE.has(result.exitCode)) ? await removeOrphan(opts.containerName, podmanKilled, result.exitCode, podmanCli) : null
+    if (helperDied) return { exitCode: null, helperDied }
+    if (io?.stop.aborted && typeof io.stop.reason === 'number') return { exitCode: io.stop.reason, helperDied: null }
+    if (result.exitCode !== undefined) return { exitCode: result.exitCode, helperDied: null }
+    return { exitCode: result.signal ? signalExitCode(result.signal) : 125, helperDied: null }
   } finally {
-    for (const [signal, handler] of handlers) process.off(signal, handler)
+    unsubscribe()
+    if (!opts.signals) guard.release()
   }
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
-const signalNumber = (signal: string): number => SIGNALS[signal] ?? 1
+type PodmanCli = (args: string[]) => Promise<{ exitCode?: number | undefined; stdout: unknown }>
 
+/**
+ * After podman ended abnormally: is the container still there (podman or conmon died while it ran)? Then
+ * it is removed, and the returned line says which helper died. Null when the container is gone (a normal end).
+ */
+async function removeOrphan(name: string, podmanSignal: string | null, podmanExit: number | undefined, podmanCli: PodmanCli): Promise<string | null> {
+  const inspect = await podmanCli(['container', 'inspect', '--format', '{{.State.Status}} {{.State.ConmonPid}}', name])
+  const left = inspect.exitCode === 0
+  const [status, conmonPid] = String(inspect.stdout).trim().split(' ')
+  if (left) await podmanCli(['rm', '--force', '--ignore', '--time', String(ORPHAN_GRACE_S), name])
+  if (podmanSignal) return `podman was killed (${podmanSignal}) while the sandbox ran${left ? '; wrapix removed the sandbox' : ''}`
+  if (!left) return null
+  const conmonGone = conmonPid !== undefined && Number(conmonPid) > 0 && !alive(Number(conmonPid))
+  const who = conmonGone || Number(conmonPid) === 0 ? "the sandbox's monitor (conmon) died" : 'podman lost track of the sandbox'
+  return `${who}: podman exited ${podmanExit ?? '?'} while the sandbox was still ${status ?? 'there'}; wrapix removed the sandbox`
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
