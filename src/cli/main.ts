@@ -134,7 +134,8 @@ export async function main(args: readonly string[]): Promise<number> {
     if (command && !ranSandbox) throw new WrapixError('usage', '"--" and a command only go with run or shell', 'e.g. wrapix run -- make test')
     return exitCode
   } catch (err) {
-    return renderError(err, { json: globals().json, verbose: globals().verbose })
+    exitCode = renderError(err, { json: globals().json, verbose: globals().verbose })
+    return exitCode
   } finally {
     if (ranSandbox) releaseHungUpTerminal() // a closed terminal must not make Node abort at exit
   }

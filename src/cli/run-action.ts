@@ -14,7 +14,7 @@ import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
 import type { SessionIo } from '../runtime/run-podman.js'
 import { guardSignals } from '../session/signal-guard.js'
-import { alarm, holdClosedTerminal, note, printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
+import { alarm, holdClosedTerminal, note, releaseHungUpTerminal, printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
 import { sessionSummaryLines } from './session-summary.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
@@ -80,10 +80,11 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   // teardown, never past it, and output to a terminal that went away no longer ends wrapix.
   const signals = guardSignals()
   const releaseTerminal = holdClosedTerminal()
+  let code: number = EXIT_INTERNAL
   try {
     const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
     task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
-    return await launch(prepared, {
+    code = await launch(prepared, {
       notice: (message) => warn(redact(message), globals),
       resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
       redact,
@@ -102,8 +103,17 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
         verbose(`session record: ${path}`, globals)
       },
     })
+    return code
+  } catch (err) {
+    code = err instanceof WrapixError ? err.exitCode : EXIT_INTERNAL
+    throw err
   } finally {
-    signals.release()
+    // The session is torn down and recorded; a late signal (a burst of Ctrl-C) only ends wrapix, with the
+    // session's code. A batch runner (ralph) keeps its own handling.
+    signals.release(task ? undefined : () => {
+      releaseHungUpTerminal()
+      process.exit(code)
+    })
     releaseTerminal()
   }
 }
@@ -124,6 +134,8 @@ export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, fl
   }
   return warnings
 }
+
+const EXIT_INTERNAL = 125
 
 export const UNENFORCED_LIMITS =
   'memory, pids and cpu limits are not enforced: rootless podman cannot set cgroup limits on this host (cgroup v1, or no delegation); run as root or on a cgroup v2 host with delegation for them'

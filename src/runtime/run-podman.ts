@@ -34,6 +34,7 @@ export interface PodmanOutcome {
 const STOP_GRACE_S = 5
 /** A sandbox whose helper died is removed at once: nothing is left to hand its output to. */
 const ORPHAN_GRACE_S = 1
+const REMOVE_ATTEMPTS = 3
 /** podman's own failure codes (125) and the ones it reports when it lost its container (126, 127). */
 const PODMAN_TROUBLE = new Set([125, 126, 127])
 
@@ -71,13 +72,22 @@ export async function runPodman(opts: RunOptions): Promise<PodmanOutcome> {
   const guard = opts.signals ?? guardSignals()
   // Ctrl-C: a TTY session gets it as a byte; otherwise the terminal signals podman too. Pass it on, and let
   // the command decide what Ctrl-C means. SIGTERM/SIGHUP (a closed terminal) end the session.
-  const unsubscribe = guard.on((signal) => (signal === 'SIGINT' ? child.kill('SIGINT') : stop(STOP_GRACE_S, signal)))
+  // Each kind is passed on once: podman takes a repeated signal as its own end, and the sandbox already has it.
+  const passed = new Set<string>()
+  const unsubscribe = guard.on((signal) => {
+    if (passed.has(signal)) return
+    passed.add(signal)
+    if (signal === 'SIGINT') child.kill('SIGINT')
+    else stop(STOP_GRACE_S, signal)
+  })
   try {
     const result = await child
     await stopping // the stop it started must finish before the caller tears down and exits
     const podmanKilled = result.signal ?? null
-    const helperDied =
-      podmanKilled || (result.exitCode !== undefined && PODMAN_TROUBLE.has(result.exitCode)) ? await removeOrphan(opts.containerName, podmanKilled, result.exitCode, podmanCli) : null
+    const trouble = podmanKilled !== null || (result.exitCode !== undefined && PODMAN_TROUBLE.has(result.exitCode))
+    const helperDied = trouble ? await removeOrphan(opts.containerName, podmanKilled, result.exitCode, podmanCli) : null
+    // podman ended by the signal wrapix passed on: the session was stopped, no helper failed.
+    if (podmanKilled && passed.has(podmanKilled)) return { exitCode: signalExitCode(podmanKilled), helperDied: null }
     if (helperDied) return { exitCode: null, helperDied }
     if (io?.stop.aborted && typeof io.stop.reason === 'number') return { exitCode: io.stop.reason, helperDied: null }
     if (result.exitCode !== undefined) return { exitCode: result.exitCode, helperDied: null }
@@ -98,7 +108,11 @@ async function removeOrphan(name: string, podmanSignal: string | null, podmanExi
   const inspect = await podmanCli(['container', 'inspect', '--format', '{{.State.Status}} {{.State.ConmonPid}}', name])
   const left = inspect.exitCode === 0
   const [status, conmonPid] = String(inspect.stdout).trim().split(' ')
-  if (left) await podmanCli(['rm', '--force', '--ignore', '--time', String(ORPHAN_GRACE_S), name])
+  // With conmon gone the first removal kills the processes but leaves the container "stopping": remove again.
+  for (let attempt = 0; left && attempt < REMOVE_ATTEMPTS; attempt++) {
+    await podmanCli(['rm', '--force', '--ignore', '--time', attempt === 0 ? String(ORPHAN_GRACE_S) : '0', name])
+    if ((await podmanCli(['container', 'exists', name])).exitCode === 1) break
+  }
   if (podmanSignal) return `podman was killed (${podmanSignal}) while the sandbox ran${left ? '; wrapix removed the sandbox' : ''}`
   if (!left) return null
   const conmonGone = conmonPid !== undefined && Number(conmonPid) > 0 && !alive(Number(conmonPid))

@@ -10,8 +10,11 @@ export interface SignalGuard {
   readonly received: SessionSignal | null
   /** Called for every signal from now on (the first one included if it comes later); returns an unsubscribe. */
   on(listener: (signal: SessionSignal) => void): () => void
-  /** Restores Node's default handling; safe to call twice. */
-  release(): void
+  /**
+   * Ends the hold; safe to call twice. `then` takes over later signals: installed before the guard's own
+   * handlers go, so no signal ever finds Node's default action (an immediate exit) in between.
+   */
+  release(then?: (signal: SessionSignal) => void): void
 }
 
 export function guardSignals(): SignalGuard {
@@ -34,9 +37,10 @@ export function guardSignals(): SignalGuard {
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
-    release() {
+    release(then) {
       if (released) return
       released = true
+      if (then) for (const signal of SESSION_SIGNALS) process.on(signal, then)
       for (const [signal, handler] of handlers) process.off(signal, handler)
     },
   }
