@@ -50,7 +50,7 @@ function recoveryReason(entry: JournalEntry, bootTime: Date | null, endFrom: Int
   if (bootTime && Date.parse(entry.start) < bootTime.getTime()) {
     return { cause: 'host-restarted', signal: null, detail: `the host restarted (booted ${bootTime.toISOString()}) while the session ran; recorded by a later run`, endFrom }
   }
-  return { cause: 'wrapix-died', signal: null, detail: `wrapix (pid ${entry.pid}) ended without writing the record (killed, or it crashed); recorded by a later run`, endFrom }
+  return { cause: 'wrapix-died', signal: null, detail: `wrapix (pid ${entry.pid}) ended without writing the record (killed, crashed, or no space was left for it); recorded by a later run`, endFrom }
 }
 
 /**
