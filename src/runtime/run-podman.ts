@@ -114,7 +114,8 @@ async function removeOrphan(name: string, podmanSignal: string | null, podmanExi
     if ((await podmanCli(['container', 'exists', name])).exitCode === 1) break
   }
   if (podmanSignal) return `podman was killed (${podmanSignal}) while the sandbox ran${left ? '; wrapix removed the sandbox' : ''}`
-  if (!left) return null
+  // An exited container is --rm's cleanup not done yet (a command's own 126/127): removed, nothing died.
+  if (!left || status === 'exited' || status === 'stopped') return null
   const conmonGone = conmonPid !== undefined && Number(conmonPid) > 0 && !alive(Number(conmonPid))
   const who = conmonGone || Number(conmonPid) === 0 ? "the sandbox's monitor (conmon) died" : 'podman lost track of the sandbox'
   return `${who}: podman exited ${podmanExit ?? '?'} while the sandbox was still ${status ?? 'there'}; wrapix removed the sandbox`
