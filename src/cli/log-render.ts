@@ -23,6 +23,20 @@ export function formatExit(r: Pick<SessionRecord, 'exitCode' | 'exitStatus'>): s
   return r.exitStatus === 'signal' ? `${r.exitCode} (signal)` : String(r.exitCode)
 }
 
+/** How a session that did not simply exit ended, in a word or two for the list: recovered, SIGHUP, helper died. */
+export function formatInterruption(r: Pick<SessionRecord, 'interruption' | 'host'>): string | null {
+  const i = r.interruption
+  if (r.host.finalizedBy === 'recovery') return i?.cause === 'host-restarted' ? 'recovered: host restarted' : 'recovered'
+  if (!i) return null
+  return i.cause === 'signal' ? (i.signal ?? 'signal') : i.cause === 'helper' ? 'helper died' : i.cause
+}
+
+const exitCell = (r: SessionRecord): string => {
+  const how = formatInterruption(r)
+  if (!how) return formatExit(r)
+  return `${r.exitStatus === 'signal' && r.exitCode !== null ? r.exitCode : formatExit(r)} (${how})`
+}
+
 /** The row `wrapix log ls --json` prints per record. */
 export function listEntry(s: StoredRecord) {
   const r = s.record
@@ -37,6 +51,8 @@ export function listEntry(s: StoredRecord) {
     mode: r.mode,
     taskId: r.taskId,
     denied: r.network?.denied ?? null,
+    finalizedBy: r.host.finalizedBy,
+    interruption: r.interruption ?? null,
     path: s.path,
   }
 }
@@ -46,7 +62,7 @@ export function renderList(records: StoredRecord[]): string[] {
   const rows = records.map(({ name, record: r }) => [
     formatWhen(r.start),
     formatDuration(r.durationMs),
-    formatExit(r),
+    exitCell(r),
     r.agent.name,
     r.mode,
     r.taskId ?? '-',
@@ -73,7 +89,7 @@ export function renderShow({ name, path, record: r }: StoredRecord): string[] {
   const out: string[] = [
     `${chalk.bold('session')} ${r.id}  ${chalk.dim(path)}`,
     `  when      ${formatWhen(r.start)} → ${formatWhen(r.end)} (${formatDuration(r.durationMs)})`,
-    `  exit      ${formatExit(r)}${r.host.finalizedBy === 'recovery' ? chalk.yellow('  (wrapix died; recorded by a later run)') : ''}`,
+    `  exit      ${formatExit(r)}${r.interruption ? chalk.yellow(`  (${r.interruption.detail})`) : r.host.finalizedBy === 'recovery' ? chalk.yellow('  (wrapix died; recorded by a later run)') : ''}`,
     `  mode      ${r.mode}${r.taskId ? `  task ${r.taskId}` : ''}`,
     `  agent     ${r.agent.name}${r.agent.version ? ` ${r.agent.version}` : ''}${r.agent.sessionIds.length ? `  session ${r.agent.sessionIds.join(', ')}` : ''}`,
     `  sandbox   ${r.boundary} (${r.runtime}), image ${r.image.ref}${r.image.id ? ` (${r.image.id.slice(0, 19)})` : ''}, profile ${r.profile.name}`,

@@ -1,7 +1,7 @@
 // The wrapix program: commander wiring only. Each command's work lives in its own module, loaded on use.
 import { Command, Option } from 'commander'
 import { WrapixError } from '../errors.js'
-import { configureColor, endQuietlyOnClosedPipe, type GlobalOptions } from './output.js'
+import { configureColor, endQuietlyOnClosedPipe, releaseHungUpTerminal, type GlobalOptions } from './output.js'
 import { closestName, projectDir } from './project-dir.js'
 import { renderError } from './render-error.js'
 import { addGlobalOptions } from './run-program.js'
@@ -135,7 +135,10 @@ export async function main(args: readonly string[]): Promise<number> {
     if (command && !ranSandbox) throw new WrapixError('usage', '"--" and a command only go with run or shell', 'e.g. wrapix run -- make test')
     return exitCode
   } catch (err) {
-    return renderError(err, { json: globals().json, verbose: globals().verbose })
+    exitCode = renderError(err, { json: globals().json, verbose: globals().verbose })
+    return exitCode
+  } finally {
+    if (ranSandbox) releaseHungUpTerminal() // a closed terminal must not make Node abort at exit
   }
 }
 

@@ -1,4 +1,6 @@
 // Small rendering helpers shared by commands: JSON to stdout, notes and warnings to stderr, colour and spinners.
+import { closeSync, openSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import chalk, { chalkStderr } from 'chalk'
 
 export interface GlobalOptions {
@@ -18,16 +20,51 @@ export function configureColor(args: readonly string[], env: NodeJS.ProcessEnv =
   }
 }
 
-/** A reader that closed our stdout (`wrapix doctor | head -1`) ends the program quietly, not with an EPIPE trace. */
+/**
+ * A reader that closed our stdout (`wrapix doctor | head -1`) ends the program quietly, not with an EPIPE trace.
+ * A terminal that went away (EIO) is the same. While a session holds (see holdClosedTerminal), such errors
+ * are only noted: its teardown and record matter more than the lines nobody can read any more.
+ */
 let pipeGuarded = false
+let sessionsHolding = 0
+const startedOnTty = new Map<number, boolean>()
 export function endQuietlyOnClosedPipe(): void {
   if (pipeGuarded) return
   pipeGuarded = true
+  for (const fd of [0, 1, 2]) startedOnTty.set(fd, isatty(fd))
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-      throw err
+      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err
+      if (sessionsHolding === 0) process.exit(process.exitCode ?? 0)
     })
+  }
+}
+
+/** While held, a closed pipe or terminal does not end wrapix; returns the release (safe to call twice). */
+export function holdClosedTerminal(): () => void {
+  sessionsHolding++
+  let released = false
+  return () => {
+    if (!released) sessionsHolding--
+    released = true
+  }
+}
+
+/**
+ * Node (20) restores the terminal's modes at exit and aborts when that fails, as it does on a terminal that
+ * hung up (EIO). A standard descriptor that was a terminal at start and no longer is gets /dev/null instead,
+ * which Node then leaves alone. Call last, when nothing more is written.
+ */
+export function releaseHungUpTerminal(): void {
+  for (const [fd, wasTty] of startedOnTty) {
+    if (!wasTty || isatty(fd)) continue
+    try {
+      closeSync(fd)
+      const reopened = openSync('/dev/null', 'r+')
+      if (reopened !== fd) closeSync(reopened) // a closed descriptor is also left alone
+    } catch {
+      // nothing more can be done for a terminal that is gone
+    }
   }
 }
 

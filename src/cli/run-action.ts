@@ -13,7 +13,8 @@ import { createRedactor } from '../session/redact.js'
 import { sessionExtras } from '../session/session-extras.js'
 import { probeGitEarly, startSessionRecord } from '../session/session-record-hooks.js'
 import type { SessionIo } from '../runtime/run-podman.js'
-import { alarm, note, printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
+import { guardSignals } from '../session/signal-guard.js'
+import { alarm, holdClosedTerminal, note, releaseHungUpTerminal, printJson, startProgress, verbose, warn, type GlobalOptions } from './output.js'
 import { sessionSummaryLines } from './session-summary.js'
 import { parseRunFlags } from './run-flags.js'
 import type { RunCommandOptions } from './run-options.js'
@@ -77,27 +78,46 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   requirePodman(prepared.host)
   await assertLaunchable(prepared.plan, prepared.host) // before the record: a session that cannot start leaves no journal entry
   if (!task) await offerGitignore(prepared.plan.workspace, globals, tty)
-  const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
-  task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
-  const exitCode = await launch(prepared, {
-    notice: (message) => warn(redact(message), globals),
-    resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
-    redact,
-    networkLogPath: record.networkLogPath,
-    ...(task?.io ? { io: task.io } : {}),
-    onEnd: async (result) => {
-      const { path, review } = await record.finish(result)
-      for (const denied of result.network?.deniedHosts ?? []) {
-        warn(redact(formatDenial(denied)), globals)
-      }
-      const summary = sessionSummaryLines(result.git, review)
-      for (const line of summary.alarms) alarm(redact(line))
-      for (const line of summary.warnings) warn(redact(line), globals)
-      for (const line of summary.details) verbose(redact(line), globals)
-      verbose(`session record: ${path}`, globals)
-    },
-  })
-  return exitCode
+  // From the journal entry on, a signal (Ctrl-C, kill, a closed terminal) ends the session through its
+  // teardown, never past it, and output to a terminal that went away no longer ends wrapix.
+  const signals = guardSignals()
+  const releaseTerminal = holdClosedTerminal()
+  let code: number = EXIT_INTERNAL
+  try {
+    const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
+    task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
+    code = await launch(prepared, {
+      notice: (message) => warn(redact(message), globals),
+      resolve: parseResolveFlags(flags.resolve), // already checked by parseRunFlags, before the record
+      redact,
+      networkLogPath: record.networkLogPath,
+      signals,
+      ...(task?.io ? { io: task.io } : {}),
+      onEnd: async (result) => {
+        const { path, review } = await record.finish(result)
+        for (const denied of result.network?.deniedHosts ?? []) {
+          warn(redact(formatDenial(denied)), globals)
+        }
+        const summary = sessionSummaryLines(result.git, review)
+        for (const line of summary.alarms) alarm(redact(line))
+        for (const line of summary.warnings) warn(redact(line), globals)
+        for (const line of summary.details) verbose(redact(line), globals)
+        verbose(`session record: ${path}`, globals)
+      },
+    })
+    return code
+  } catch (err) {
+    code = err instanceof WrapixError ? err.exitCode : EXIT_INTERNAL
+    throw err
+  } finally {
+    // The session is torn down and recorded; a late signal (a burst of Ctrl-C) only ends wrapix, with the
+    // session's code. A batch runner (ralph) keeps its own handling.
+    signals.release(task ? undefined : () => {
+      releaseHungUpTerminal()
+      process.exit(code)
+    })
+    releaseTerminal()
+  }
 }
 
 /** What the flags ask for that this run will not do as written. */
@@ -116,6 +136,8 @@ export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, fl
   }
   return warnings
 }
+
+const EXIT_INTERNAL = 125
 
 export const UNENFORCED_LIMITS =
   'memory, pids and cpu limits are not enforced: rootless podman cannot set cgroup limits on this host (cgroup v1, or no delegation); run as root or on a cgroup v2 host with delegation for them'

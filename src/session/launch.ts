@@ -10,6 +10,8 @@ import { needsKrunRelay, startKrunRelay, type RunningRelay } from '../runtime/kr
 import { appleContainerProblems, probeAppleContainer } from '../host/apple-container-host.js'
 import type { HostFacts } from '../host/facts.js'
 import { secretEnvFileContent } from '../sandbox/secret-env-file.js'
+import type { Interruption } from './record-schema.js'
+import { signalExitCode, type SignalGuard } from './signal-guard.js'
 import { FILES_ROOT, SECRET_ENV_FILE, type SandboxPlan } from '../sandbox/plan.js'
 import type { Prepared } from './prepare.js'
 import { agentFor } from '../agents/index.js'
@@ -20,13 +22,15 @@ import { finishSessionGit, startSessionGit, type SessionGitOutcome, type Session
 export interface LaunchHooks {
   /** Where the proxy appends its audit lines (the session record's sibling file). */
   readonly networkLogPath?: string
-  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; git: SessionGitOutcome | null }) => Promise<void>
+  readonly onEnd?: (result: { exitCode: number | null; network: NetworkSummary | null; git: SessionGitOutcome | null; interruption: Interruption | null }) => Promise<void>
   readonly notice?: (message: string) => void
   readonly resolve?: Readonly<Record<string, string>>
   /** Masks secrets in what the network writes (audit lines, denied hosts). */
   readonly redact?: (text: string) => string
   /** Non-interactive input and output (ralph); absent: the terminal is the sandbox's. */
   readonly io?: SessionIo
+  /** Held by the caller from before the record starts until after teardown: a signal never skips teardown. */
+  readonly signals?: SignalGuard
 }
 
 /** Writes the session's files where the plan mounts them from (a private, per-session directory). */
@@ -78,6 +82,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   await removeStaleSessionDirs(dirname(sessionDir))
   let network: SessionNetwork | null = null
   let exitCode: number | null = null
+  let helperDied: string | null = null
   let git: SessionGitStart | null = null
   let relay: RunningRelay | null = null
   try {
@@ -110,27 +115,78 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     const running = netResult.value
     // Fail closed: with the proxy gone the sandbox has no route out; the user is told.
     void running.failed.then((message) => hooks.notice?.(`the session's network proxy stopped, so the sandbox is now offline: ${message}`))
+    // A signal while the session was being set up: the sandbox never starts, and teardown still runs.
+    const early = hooks.signals?.received
+    if (early) {
+      exitCode = signalExitCode(early)
+      return exitCode
+    }
     // krun: the relay beside the microVM, whose network namespace the sandbox joins.
     if (needsKrunRelay(plan)) relay = await startKrunRelay(plan, { crun: host.runtimes.crun ?? 'crun', setpriv: host.tools.setpriv })
     const command = await runtimeCommand(plan)
     await stageFiles(command.staged) // macOS: after the session files and git dir exist
     const runtimeSecrets = plan.secretsVia === 'runtime-env' ? secrets : {}
-    exitCode = await runPodman({ program: command.program, argv: command.args, containerName: plan.containerName, secrets: runtimeSecrets, setpriv: host.tools.setpriv, ...(hooks.io ? { io: hooks.io } : {}) })
-    return exitCode
+    const outcome = await runPodman({
+      program: command.program, argv: command.args, containerName: plan.containerName, secrets: runtimeSecrets, setpriv: host.tools.setpriv,
+      ...(hooks.io ? { io: hooks.io } : {}), ...(hooks.signals ? { signals: hooks.signals } : {}),
+    })
+    exitCode = outcome.exitCode
+    helperDied = outcome.helperDied
+    if (helperDied) hooks.notice?.(`the session ended early: ${helperDied}`)
+    return exitCode ?? HELPER_DIED_EXIT
   } finally {
-    await relay?.stop()
-    const summary = (await network?.close().catch((err: unknown) => {
-      hooks.notice?.(`could not tear down the session network cleanly: ${(err as Error).message}`)
-      return null
-    })) ?? null
-    // The sandbox has exited: its git work comes back before the record reads the host's git state.
-    const gitOutcome = git ? await finishSessionGit(git, plan.sessionId) : null
-    await hooks.onEnd?.({ exitCode, network: summary && { ...summary, credentials: plan.credentials.record }, git: gitOutcome })
-    if (plan.agentConfigDir && exitCode !== null) {
-      await saveAgentPreferences(agentFor(plan.agent), plan.agentConfigDir, agentPreferencesFile(prepared.paths.stateDir, plan.agent, plan.workspace)).catch((err: unknown) =>
-        hooks.notice?.(`could not keep the agent's preferences for next time: ${(err as Error).message}`),
-      )
-    }
-    await rm(sessionDir, { recursive: true, force: true })
+    await teardown(prepared, hooks, { sessionDir, network, git, relay, exitCode, interruption: interruptionOf(hooks.signals?.received ?? null, helperDied) })
   }
+}
+
+/** wrapix's own exit code when a helper died and the command's is unknown: "internal error". */
+const HELPER_DIED_EXIT = 125
+
+function interruptionOf(signal: string | null, helperDied: string | null): Interruption | null {
+  if (signal) return { cause: 'signal', signal, detail: `wrapix received ${signal}${signal === 'SIGHUP' ? ' (its terminal closed)' : ''} and stopped the sandbox`, endFrom: null }
+  if (helperDied) return { cause: 'helper', signal: null, detail: helperDied, endFrom: null }
+  return null
+}
+
+interface TeardownState {
+  sessionDir: string
+  network: SessionNetwork | null
+  relay: RunningRelay | null
+  git: SessionGitStart | null
+  exitCode: number | null
+  interruption: Interruption | null
+}
+
+/**
+ * Every step runs even if an earlier one failed (a full disk, a closed terminal): the proxy closes, the git
+ * work comes back, the record is written, the session's host directory goes. The first failure is rethrown.
+ */
+async function teardown(prepared: Prepared, hooks: LaunchHooks, state: TeardownState): Promise<void> {
+  const { plan } = prepared
+  const failures: unknown[] = []
+  const step = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work()
+    } catch (err) {
+      failures.push(err)
+      return null
+    }
+  }
+  await step(async () => state.relay?.stop())
+  const summary = await step(async () => state.network?.close() ?? null)
+  if (state.network && !summary) hooks.notice?.(`could not tear down the session network cleanly: ${(failures.at(-1) as Error).message}`)
+  // The sandbox has exited: its git work comes back before the record reads the host's git state.
+  const gitStart = state.git
+  const gitOutcome = gitStart ? await step(() => finishSessionGit(gitStart, plan.sessionId)) : null
+  await step(async () =>
+    hooks.onEnd?.({ exitCode: state.exitCode, network: summary && { ...summary, credentials: plan.credentials.record }, git: gitOutcome, interruption: state.interruption }),
+  )
+  const agentConfigDir = plan.agentConfigDir
+  if (agentConfigDir && state.exitCode !== null) {
+    await saveAgentPreferences(agentFor(plan.agent), agentConfigDir, agentPreferencesFile(prepared.paths.stateDir, plan.agent, plan.workspace)).catch((err: unknown) =>
+      hooks.notice?.(`could not keep the agent's preferences for next time: ${(err as Error).message}`),
+    )
+  }
+  await step(() => rm(state.sessionDir, { recursive: true, force: true }))
+  if (failures.length > 0) throw failures[0]
 }

@@ -139,6 +139,24 @@ export const SandboxUserRecordSchema = z.strictObject({
 })
 export type SandboxUserRecord = z.infer<typeof SandboxUserRecordSchema>
 
+export const INTERRUPTION_CAUSES = ['signal', 'helper', 'wrapix-died', 'host-restarted'] as const
+
+export const InterruptionSchema = z
+  .strictObject({
+    cause: z
+      .enum(INTERRUPTION_CAUSES)
+      .describe('signal: wrapix was told to stop (Ctrl-C, kill, a closed terminal); helper: podman or conmon died; wrapix-died and host-restarted: recovered by a later run'),
+    signal: z.string().nullable().describe('the signal wrapix received (cause signal)'),
+    detail: z.string().describe('what happened, in one line'),
+    endFrom: z
+      .enum(['journal', 'network-log', 'start'])
+      .nullable()
+      .describe("recovered records: whose last write gives `end` (the journal's or the network log's modification time, or the start when neither is later)"),
+  })
+  .nullable()
+  .optional()
+  .describe('why the session ended other than by its command exiting; null when it simply exited')
+
 export const SessionRecordSchema = z.strictObject({
   schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
   id: z.string().describe('wrapix session id'),
@@ -169,6 +187,7 @@ export const SessionRecordSchema = z.strictObject({
   gitDir: GitDirRecordSchema,
   reviewBeforeRun: ReviewRecordSchema,
   transcript: TranscriptSchema,
+  interruption: InterruptionSchema,
   host: z.strictObject({
     pid: z.number().int().describe('pid of the wrapix process that ran the session'),
     finalizedBy: z.enum(['session', 'recovery']).describe('recovery: written by a later run after wrapix died'),
@@ -178,6 +197,7 @@ export type SessionRecord = z.infer<typeof SessionRecordSchema>
 export type GitRecord = z.infer<typeof GitRecordSchema>
 export type GitDirRecord = z.infer<typeof GitDirRecordSchema>
 export type ReviewRecord = z.infer<typeof ReviewRecordSchema>
+export type Interruption = NonNullable<z.infer<typeof InterruptionSchema>>
 
 /** The JSON Schema published in docs/. Pure, so a test can compare it with the committed file. */
 export function sessionRecordJsonSchema(): Record<string, unknown> {

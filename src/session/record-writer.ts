@@ -7,7 +7,7 @@ import type { NetworkSummary } from '../network/session-network.js'
 import { gitAfterAndDiff } from './git-state.js'
 import { removeJournal, type JournalEntry } from './journal.js'
 import { logDir, NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
-import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitDirRecord, type GitRecord, type ReviewRecord, type SessionRecord } from './record-schema.js'
+import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitDirRecord, type GitRecord, type Interruption, type ReviewRecord, type SessionRecord } from './record-schema.js'
 import { redactDeep, type Redact } from './redact.js'
 import { summarizeAgentTranscript } from './transcript.js'
 
@@ -23,6 +23,8 @@ export interface SessionOutcome {
   /** The session git dir's outcome; its `changed` list stops wrapix from running git in the workspace. */
   gitDir?: GitDirRecord
   reviewBeforeRun?: ReviewRecord
+  /** Why the session ended other than by its command exiting (a signal, a dead helper, recovery). */
+  interruption?: Interruption | null
 }
 
 export async function writeSessionRecord(workspace: string, entry: JournalEntry, outcome: SessionOutcome, redact: Redact): Promise<string> {
@@ -68,6 +70,7 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
     gitDir: outcome.gitDir ?? null,
     reviewBeforeRun: outcome.reviewBeforeRun ?? null,
     transcript,
+    interruption: outcome.interruption ?? null,
     host: { pid: entry.pid, finalizedBy: outcome.finalizedBy },
   }
   const path = recordPathOf(workspace, entry)

@@ -1,14 +1,15 @@
 // Records one session: at start it captures git state, reserves a unique record name and writes a
 // journal entry; `finish` writes the record (git after, diff stat, transcript summary, network summary).
-import { writeFile } from 'node:fs/promises'
+import { unlink, utimes, writeFile } from 'node:fs/promises'
+import { WrapixError } from '../errors.js'
 import { mkdirNoFollow } from '../fs/no-symlinks.js'
 import type { NetworkSummary } from '../network/session-network.js'
 import type { AgentName, Boundary, NetworkMode } from '../sandbox/plan.js'
 import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
-import { logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
-import type { ExitStatus, GitDirRecord, ReviewRecord, SandboxUserRecord, SessionMode } from './record-schema.js'
+import { journalPath, logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
+import type { ExitStatus, GitDirRecord, Interruption, ReviewRecord, SandboxUserRecord, SessionMode } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
@@ -43,6 +44,7 @@ export interface FinishResult {
   agentVersion?: string
   gitDir?: GitDirRecord
   reviewBeforeRun?: ReviewRecord
+  interruption?: Interruption | null
 }
 
 export interface Recorder {
@@ -59,8 +61,12 @@ const MAX_NAME_ATTEMPTS = 100
 export async function startRecording(opts: RecordingOptions): Promise<Recorder> {
   const now = opts.now ?? (() => new Date())
   const start = now()
-  const [gitBefore] = await Promise.all([opts.gitBefore ?? probeGit(opts.workspace), mkdirNoFollow(opts.workspace, logDir(opts.workspace))])
-  const baseName = await reserveBaseName(opts.workspace, start, opts.sessionId)
+  const [gitBefore, baseName] = await Promise.all([
+    opts.gitBefore ?? probeGit(opts.workspace),
+    mkdirNoFollow(opts.workspace, logDir(opts.workspace)).then(() => reserveBaseName(opts.workspace, start, opts.sessionId)),
+  ]).catch((err: unknown) => {
+    throw noSpaceError(err, opts.workspace, 'the session cannot start') ?? err
+  })
   const entry: JournalEntry = {
     journalVersion: 1,
     id: opts.sessionId,
@@ -81,22 +87,51 @@ export async function startRecording(opts: RecordingOptions): Promise<Recorder> 
     policy: opts.policy ?? { mode: null, digest: null },
     gitBefore,
   }
-  await writeJournal(opts.workspace, entry)
+  try {
+    await writeJournal(opts.workspace, entry)
+  } catch (err) {
+    // Nothing half-written stays: the reserved name goes too (the journal's temp file already went).
+    await unlink(networkLogPathOf(opts.workspace, entry)).catch(() => {})
+    throw noSpaceError(err, opts.workspace, 'the session cannot start') ?? err
+  }
+  // The journal's modification time is the latest moment the session provably ran, for recovery.
+  const heartbeat = setInterval(() => {
+    const now = new Date()
+    utimes(journalPath(opts.workspace, entry.id), now, now).catch(() => {})
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
   let finished: Promise<string> | undefined
   return {
     id: opts.sessionId,
     recordPath: recordPathOf(opts.workspace, entry),
     networkLogPath: networkLogPathOf(opts.workspace, entry),
     finish(result) {
+      clearInterval(heartbeat)
       finished ??= writeSessionRecord(
         opts.workspace,
         entry,
         { ...result, end: now(), captureGitAfter: true, finalizedBy: 'session' },
         opts.redact,
-      )
+      ).catch((err: unknown) => {
+        throw noSpaceError(err, opts.workspace, 'the next run with free space records it (from its journal)') ?? err
+      })
       return finished
     },
   }
+}
+
+const HEARTBEAT_MS = 30_000
+
+/** A full file system (or quota) under .wrapix/log, as one line with the fix; null for any other error. */
+export function noSpaceError(err: unknown, workspace: string, consequence: string): WrapixError | null {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null
+  return new WrapixError(
+    'host',
+    `no space left for the session record in ${logDir(workspace)} (${code}): ${consequence}`,
+    'free space on that file system (old records: wrapix log ls), then run again',
+    { cause: err },
+  )
 }
 
 /**

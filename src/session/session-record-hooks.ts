@@ -9,13 +9,14 @@ import { finalizeStaleSessions } from './finalize-stale.js'
 import { workspaceOf, type Prepared } from './prepare.js'
 import { startRecording } from './recorder.js'
 import type { Redact } from './redact.js'
-import type { SandboxUserRecord, SessionMode } from './record-schema.js'
+import type { Interruption, SandboxUserRecord, SessionMode } from './record-schema.js'
 import type { PlannedUser } from '../sandbox/plan.js'
 
 export interface SessionEnd {
   readonly exitCode: number | null
   readonly network: NetworkSummary | null
   readonly git: SessionGitOutcome | null
+  readonly interruption?: Interruption | null
 }
 
 export interface SessionRecordHandle {
@@ -70,11 +71,13 @@ export async function startSessionRecord(
   return {
     networkLogPath: recorder.networkLogPath,
     recordPath: recorder.recordPath,
-    finish: async ({ exitCode, network, git }) => {
+    finish: async ({ exitCode, network, git, interruption }) => {
       const review = filesToReview(reviewBefore, await snapshotHostExecutedFiles(plan.workspace))
       const path = await recorder.finish({
         exitCode,
-        exitStatus: exitCode === null ? 'unknown' : 'exited',
+        // Ended by a signal wrapix passed on, or by a helper's death: not a plain exit of the command.
+        exitStatus: exitCode === null ? 'unknown' : interruption?.cause === 'signal' && exitCode > 128 ? 'signal' : 'exited',
+        interruption: interruption ?? null,
         ...(network ? { network } : {}),
         ...(git ? { gitDir: git } : {}),
         reviewBeforeRun: review,

@@ -149,7 +149,8 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the 
     expect(result.exitCode, String(result.stderr)).not.toBe(0)
 
     const [record] = await records()
-    expect(record).toMatchObject({ id: sessionId, exitStatus: 'exited', host: { finalizedBy: 'session' } })
+    // The command died of the SIGTERM wrapix passed on; the record says so.
+    expect(record).toMatchObject({ id: sessionId, exitStatus: 'signal', interruption: { cause: 'signal', signal: 'SIGTERM' }, host: { finalizedBy: 'session' } })
     expect(record!.exitCode).not.toBe(0)
     expect(record!.exitCode).not.toBeNull()
     expect(await waitForNoContainers({ 'wrapix.workspace': project.dir }, 15_000)).toEqual([])
@@ -169,7 +170,7 @@ describe.skipIf(!podman).each(RUNNABLE_BOUNDARIES)('session records through the 
     const next = await runWrapix(['run', project.dir, ...flags(boundary), '--', 'true'], { home, timeoutMs: 90_000 })
     expect(next.exitCode, next.stderr).toBe(0)
     const killed = (await records()).find((r) => r.id === sessionId)
-    expect(killed).toMatchObject({ exitCode: null, exitStatus: 'unknown', host: { finalizedBy: 'recovery' }, policy: { mode: 'limit' } })
+    expect(killed).toMatchObject({ exitCode: null, exitStatus: 'unknown', host: { finalizedBy: 'recovery' }, interruption: { cause: 'wrapix-died' }, policy: { mode: 'limit' } })
     expect(await records()).toHaveLength(2)
     expect(existsSync(sessionDir(sessionId))).toBe(false)
     expect(await processesOf(sessionId)).toEqual([])

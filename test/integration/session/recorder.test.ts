@@ -1,6 +1,6 @@
 // The recorder with real git in temp repositories and real files; no sandbox involved.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -246,5 +246,14 @@ describe('concurrency, recovery and retention', () => {
     utimesSync(join(dir, 'copied-new.json'), new Date('2026-11-20T00:00:00Z'), new Date('2026-11-20T00:00:00Z'))
     expect(await applyRetention(ws, 90, new Date('2026-11-22T00:00:00Z'))).toEqual(['copied-old.json'])
     expect(readdirSync(dir)).toEqual(['copied-new.json'])
+  })
+
+  it.skipIf(process.getuid?.() !== 0)("never expires another user's records in a shared project", async () => {
+    const dir = logDir(ws)
+    mkdirSync(dir, { recursive: true })
+    for (const n of ['20250101T000000.000Z-mine.json', '20250101T000000.000Z-theirs.json']) writeFileSync(join(dir, n), '{}')
+    chownSync(join(dir, '20250101T000000.000Z-theirs.json'), 65534, 65534)
+    expect(await applyRetention(ws, 90, new Date('2026-11-22T00:00:00Z'))).toEqual(['20250101T000000.000Z-mine.json'])
+    expect(readdirSync(dir)).toEqual(['20250101T000000.000Z-theirs.json'])
   })
 })
