@@ -156,10 +156,15 @@ async function benchProxy() {
   log('proxy: bench/proxy.mjs')
   const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'proxy.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_ROUNDS: process.env.BENCH_PROXY_ROUNDS ?? '200' } })
   const r = JSON.parse(out.trim().split('\n').at(-1))
+  const { samples, ...detail } = r
+  const relay = (name, key, base, unit, ratio, target, pass, sampleKey) => ({
+    name, value: r[key].relay, baseline: r[key].direct, baselineName: 'direct connection', unit, ratio, target, pass,
+    samples: { wrapix: samples[sampleKey].relay, baseline: samples[sampleKey].direct, proxyOnly: samples[sampleKey].proxy }, detail,
+  })
   return [
-    { name: 'proxy: HTTPS time to first byte', value: r.ttfbMs.proxy, baseline: r.ttfbMs.direct, baselineName: 'direct connection', unit: 'ms', ratio: r.latencyRatio, target: 'ratio <= 1.2', pass: r.latencyRatio <= 1.2, detail: r },
-    { name: 'proxy: API request with the key injected, time to first byte', value: r.credentialTtfbMs.inject, baseline: r.credentialTtfbMs.tunnel, baselineName: 'HTTPS through a CONNECT tunnel', unit: 'ms', ratio: r.credentialRatio, target: 'ratio <= 1.1', pass: r.credentialRatio <= 1.1, detail: r },
-    { name: 'proxy: throughput (100 MB)', value: r.throughputMBps.proxy, baseline: r.throughputMBps.direct, baselineName: 'direct connection', unit: 'MB/s', ratio: r.throughputRatio, target: 'ratio >= 0.8', pass: r.throughputRatio >= 0.8, detail: r },
+    relay('proxy: HTTPS time to first byte (relay + proxy)', 'ttfbMs', 'direct', 'ms', r.latencyRatioWithRelay, 'ratio <= 1.2', r.latencyRatioWithRelay <= 1.2, 'ttfbMs'),
+    relay('proxy: 100 MB throughput (relay + proxy)', 'throughputMBps', 'direct', 'MB/s', r.throughputRatioWithRelay, 'ratio >= 0.8', r.throughputRatioWithRelay >= 0.8, 'throughputMBps'),
+    { name: 'proxy: API request with the key injected, time to first byte', value: r.credentialTtfbMs.inject, baseline: r.credentialTtfbMs.tunnel, baselineName: 'HTTPS through a CONNECT tunnel', unit: 'ms', ratio: r.credentialRatio, target: 'ratio <= 1.1', pass: r.credentialRatio <= 1.1, samples: { wrapix: samples.credentialTtfbMs.inject, baseline: samples.credentialTtfbMs.tunnel }, detail },
   ]
 }
 
