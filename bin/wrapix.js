@@ -13,6 +13,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { loadBundle } = await import('../dist/cli/code-cache.js')
   const bundle = loadBundle(fileURLToPath(new URL('../dist/bundle/wrapix.cjs', import.meta.url)))
   const code = await bundle.exports.main(args)
-  bundle.saveCache() // after the run, so the cache holds what it compiled
+  // After the run, so the cache holds what it compiled; only after a success (bad input writes nothing anywhere).
+  if (code === 0) bundle.saveCache()
   process.exitCode = code || process.exitCode || 0
 }
