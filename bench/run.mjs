@@ -1,7 +1,7 @@
 // `npm run bench`: every wrapix benchmark in one run, each against a baseline measured in the same run,
 // printed as a table (PASS/FAIL against its target) and written to bench/results.json (gitignored).
 // Needs `npm run build` first (npm run bench does it). Real podman and the local base image for the launch rows.
-// Knobs: BENCH_PAIRS (launch pairs, default 12), BENCH_ONLY=launch,version,image,proxy,transcript,ralph, BENCH_STRICT=1
+// Knobs: BENCH_PAIRS (crun launch rounds, default 12), BENCH_GVISOR_ROUNDS (6), BENCH_CPU_ROUNDS (10), BENCH_ONLY=launch,version,image,proxy,transcript,ralph, BENCH_STRICT=1
 // (exit 1 when a target is missed).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
+import { cpuSamples, launchSamples, runtimeAvailable, timeProcess } from './launch.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const WRAPIX = join(ROOT, 'bin', 'wrapix.js')
 const BASE_IMAGE = process.env.WRAPIX_TEST_BASE_IMAGE ?? 'localhost/wrapix-base:bookworm'
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 12))
+const GVISOR_ROUNDS = Math.max(3, Number(process.env.BENCH_GVISOR_ROUNDS ?? 6)) // runsc starts slowly: fewer rounds
+const CPU_ROUNDS = Math.max(5, Number(process.env.BENCH_CPU_ROUNDS ?? 10))
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null
 const wanted = (name) => !ONLY || ONLY.has(name)
 
@@ -24,22 +27,6 @@ const median = (xs) => {
 }
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
 const log = (message) => process.stderr.write(`bench: ${message}\n`)
-
-/** Wall time of one process from spawn to exit (ms); throws when it fails. */
-function timeProcess(file, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts })
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      const ms = performance.now() - t0
-      if (code === 0) resolve(ms)
-      else reject(new Error(`${file} ${args.slice(0, 6).join(' ')} … exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`))
-    })
-  })
-}
 
 /** Alternating pairs (order flipped every pair so neither side always runs warm); returns both samples. */
 async function alternate(pairs, a, b, warmup = 2) {
@@ -97,35 +84,49 @@ function scratch() {
   return { dir, project, env }
 }
 
-// 1. Launch overhead: wrapix start-to-exit for `true` vs podman running the exact argv wrapix prints.
+// 1. Launch overhead over raw podman of the same sandbox (bench/launch.mjs), crun and gVisor, and wrapix's own CPU.
+function overheadRow({ name, xs, ys, target }) {
+  const value = median(xs) - median(ys)
+  return {
+    name,
+    value: round(value),
+    baseline: round(median(ys)),
+    baselineName: 'raw podman run, same sandbox',
+    unit: 'ms',
+    wrapixMedian: round(median(xs)),
+    medianPairDifference: round(median(xs.map((x, i) => x - ys[i]))),
+    target: target === null ? 'reported' : `<= ${target} ms over baseline`,
+    pass: target === null ? null : value <= target,
+    samples: { wrapix: xs.map((x) => round(x)), baseline: ys.map((y) => round(y)) },
+  }
+}
+
 async function benchLaunch() {
   const missing = podmanUsable()
-  if (missing) return skipped('launch overhead (container, network none)', missing)
+  if (missing) return ['none', 'limit'].map((net) => skipped(`launch overhead, network ${net} (crun)`, missing))
   const s = scratch()
   try {
-    const flags = ['--boundary', 'container', '--network', 'none', '--image', BASE_IMAGE]
-    const dry = JSON.parse(execFileSync(process.execPath, [WRAPIX, '--json', ...flags, '--dry-run', '--', 'true'], { cwd: s.project, env: s.env, encoding: 'utf8' }))
-    // The raw run gets what wrapix's launch writes before podman starts (session files, .wrapix/log), then
-    // the same argv with its own files dir and container name; wrapix-only work (record, git, setpriv) is the overhead.
-    const files = join(s.dir, 'files')
-    for (const file of dry.plan.files) {
-      const path = join(files, relative('/etc/wrapix', file.dest))
-      mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(path, file.content)
-      chmodSync(path, file.mode)
+    const rows = []
+    const boundaries = [['container', 'crun', PAIRS, { none: 120, limit: 200 }]]
+    if (runtimeAvailable('runsc')) boundaries.push(['gvisor', 'gVisor', GVISOR_ROUNDS, { none: null, limit: null }])
+    else rows.push(skipped('launch overhead (gVisor)', 'runsc is not installed'))
+    for (const [boundary, label, rounds, targets] of boundaries) {
+      const r = await launchSamples({ wrapix: WRAPIX, baseImage: BASE_IMAGE, boundary, rounds, s, log })
+      rows.push(overheadRow({ name: `launch overhead, network none (${label})`, xs: r.none, ys: r.raw, target: targets.none }))
+      rows.push(overheadRow({ name: `launch overhead, network limit (${label})`, xs: r.limit, ys: r.raw, target: targets.limit }))
     }
-    mkdirSync(join(s.project, '.wrapix', 'log'), { recursive: true })
-    const baseArgv = dry.argv.slice(1).map((arg) => arg.replace(`source=${dry.plan.filesDir},`, `source=${files},`))
-    let n = 0
-    const raw = () => {
-      const name = `wrapix-bench-${process.pid}-${n++}`
-      const argv = baseArgv.map((arg) => (arg === dry.plan.containerName ? name : arg))
-      return timeProcess('podman', argv, { cwd: s.project, env: s.env })
-    }
-    const wrapix = () => timeProcess(process.execPath, [WRAPIX, ...flags, '--', 'true'], { cwd: s.project, env: s.env })
-    log(`launch: ${PAIRS} pairs of wrapix vs raw podman (${dry.argv.length - 1} podman arguments)`)
-    const { xs, ys } = await alternate(PAIRS, wrapix, raw)
-    return ratioRow({ name: 'launch overhead (container, network none)', xs, ys, baseline: 'podman run (same argv)', target: 1.15 })
+    const cpu = await cpuSamples({ wrapix: WRAPIX, baseImage: BASE_IMAGE, rounds: CPU_ROUNDS, s, log })
+    rows.push({
+      name: 'wrapix process CPU (launch, limit, crun)',
+      value: round(median(cpu.wrapix)),
+      baseline: round(median(cpu.node)),
+      baselineName: 'node -e 0, same measurement',
+      unit: 'ms',
+      target: '<= 150 ms',
+      pass: median(cpu.wrapix) <= 150,
+      samples: { wrapix: cpu.wrapix.map((x) => round(x)), baseline: cpu.node.map((y) => round(y)) },
+    })
+    return rows
   } finally {
     rmSync(s.dir, { recursive: true, force: true })
   }
@@ -135,29 +136,19 @@ async function benchLaunch() {
 async function benchVersion() {
   log('version: 20 pairs of wrapix --version vs node -e 0')
   const { xs, ys } = await alternate(20, () => timeProcess(process.execPath, [WRAPIX, '--version']), () => timeProcess(process.execPath, ['-e', '0']), 3)
-  return ratioRow({ name: 'wrapix --version', xs, ys, baseline: 'node -e 0', target: 2 })
+  return ratioRow({ name: 'wrapix --version', xs, ys, baseline: 'node -e 0', target: 1.5 })
 }
 
 // 3. Image cache hit: start to `podman run`, when the profile image exists (bench/image-cache-hit.mjs).
 async function benchImageCacheHit() {
-  const name = 'image cache hit: start → podman run'
+  const name = 'start → runtime invoked (profile image cached)'
   const missing = podmanUsable()
   if (missing) return skipped(name, missing)
-  const s = scratch()
-  try {
-    const dry = JSON.parse(execFileSync(process.execPath, [WRAPIX, '--json', '--boundary', 'container', '--network', 'none', '--dry-run', '--', 'true'], { cwd: s.project, env: s.env, encoding: 'utf8' }))
-    // Never start a build from the bench: another engineer may be building profile images.
-    if (spawnSync('podman', ['image', 'exists', dry.plan.image]).status !== 0) {
-      return skipped(name, `the base profile image ${dry.plan.image} is not built yet (build it with: wrapix image build base)`)
-    }
-  } finally {
-    rmSync(s.dir, { recursive: true, force: true })
-  }
   log('image cache hit: bench/image-cache-hit.mjs')
   const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'image-cache-hit.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   const r = JSON.parse(out.trim().split('\n').at(-1))
   if (r.startToRuntimeMedianMs === null) return skipped(name, 'wrapix never invoked podman run (see the output above)')
-  return { name, value: r.startToRuntimeMedianMs, unit: 'ms', baselineName: `ensureImage() alone: ${r.ensureImageHitMedianMs} ms`, target: `<= ${r.targetMs} ms`, pass: r.startToRuntimeMedianMs <= r.targetMs, detail: r }
+  return { name, value: r.startToRuntimeMedianMs, unit: 'ms', baselineName: `of which the image check (ensureImage): ${r.ensureImageHitMedianMs} ms`, target: `<= ${r.targetMs} ms`, pass: r.startToRuntimeMedianMs <= r.targetMs, samples: r.samples, detail: r }
 }
 
 // 4. The network proxy (bench/proxy.mjs): time to first byte and throughput, direct vs through the proxy.
@@ -165,10 +156,15 @@ async function benchProxy() {
   log('proxy: bench/proxy.mjs')
   const out = execFileSync(process.execPath, [join(ROOT, 'bench', 'proxy.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_ROUNDS: process.env.BENCH_PROXY_ROUNDS ?? '200' } })
   const r = JSON.parse(out.trim().split('\n').at(-1))
+  const { samples, ...detail } = r
+  const relay = (name, key, base, unit, ratio, target, pass, sampleKey) => ({
+    name, value: r[key].relay, baseline: r[key].direct, baselineName: 'direct connection', unit, ratio, target, pass,
+    samples: { wrapix: samples[sampleKey].relay, baseline: samples[sampleKey].direct, proxyOnly: samples[sampleKey].proxy }, detail,
+  })
   return [
-    { name: 'proxy: HTTPS time to first byte', value: r.ttfbMs.proxy, baseline: r.ttfbMs.direct, baselineName: 'direct connection', unit: 'ms', ratio: r.latencyRatio, target: 'ratio <= 1.2', pass: r.latencyRatio <= 1.2, detail: r },
-    { name: 'proxy: API request with the key injected, time to first byte', value: r.credentialTtfbMs.inject, baseline: r.credentialTtfbMs.tunnel, baselineName: 'HTTPS through a CONNECT tunnel', unit: 'ms', ratio: r.credentialRatio, target: 'ratio <= 1.1', pass: r.credentialRatio <= 1.1, detail: r },
-    { name: 'proxy: throughput (100 MB)', value: r.throughputMBps.proxy, baseline: r.throughputMBps.direct, baselineName: 'direct connection', unit: 'MB/s', ratio: r.throughputRatio, target: 'ratio >= 0.8', pass: r.throughputRatio >= 0.8, detail: r },
+    relay('proxy: HTTPS time to first byte (relay + proxy)', 'ttfbMs', 'direct', 'ms', r.latencyRatioWithRelay, 'ratio <= 1.2', r.latencyRatioWithRelay <= 1.2, 'ttfbMs'),
+    relay('proxy: 100 MB throughput (relay + proxy)', 'throughputMBps', 'direct', 'MB/s', r.throughputRatioWithRelay, 'ratio >= 0.8', r.throughputRatioWithRelay >= 0.8, 'throughputMBps'),
+    { name: 'proxy: API request with the key injected, time to first byte', value: r.credentialTtfbMs.inject, baseline: r.credentialTtfbMs.tunnel, baselineName: 'HTTPS through a CONNECT tunnel', unit: 'ms', ratio: r.credentialRatio, target: 'ratio <= 1.1', pass: r.credentialRatio <= 1.1, samples: { wrapix: samples.credentialTtfbMs.inject, baseline: samples.credentialTtfbMs.tunnel }, detail },
   ]
 }
 
@@ -241,7 +237,7 @@ const cell = (row) => {
   if (row.skipped) return ['', '', '', 'SKIP']
   if (row.error) return ['', '', '', 'ERROR']
   const base = row.baseline !== undefined ? `${row.baseline} ${row.unit} (${row.baselineName})` : (row.baselineName ?? '')
-  return [`${row.value} ${row.unit}`, base, row.ratio !== undefined ? `${row.ratio}×` : '', row.pass ? 'PASS' : 'FAIL']
+  return [`${row.value} ${row.unit}`, base, row.ratio !== undefined ? `${row.ratio}×` : '', row.pass === null ? 'INFO' : row.pass ? 'PASS' : 'FAIL']
 }
 const table = [['benchmark', 'wrapix', 'baseline', 'ratio', 'target', 'result'], ...rows.map((r) => { const [v, b, ratio, result] = cell(r); return [r.name, v, b, ratio, r.target ?? '', result] })]
 const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)))

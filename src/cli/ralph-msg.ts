@@ -12,7 +12,7 @@ interface MsgFlags extends GlobalOptions {
 /** Options the agent offered as `### Option N — title` lines. */
 export function optionsOf(question: string): Map<number, string> {
   const options = new Map<number, string>()
-  for (const match of question.matchAll(/^#{1,6}\s*Option\s+(\d+)\s*[—–:-]\s*(.+)$/gm)) options.set(Number(match[1]), match[2]!.trim())
+  for (const match of question.matchAll(/^#{1,6}\s*Option\s+(\d+)\s*[\u2014\u2013:-]\s*(.+)$/gm)) options.set(Number(match[1]), match[2]!.trim())
   return options
 }
 

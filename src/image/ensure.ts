@@ -10,6 +10,7 @@ import { WrapixError } from '../errors.js'
 import type { ImageArch } from './agent-sources.js'
 import { BUILD_ENGINES, type BuildEngine } from './build-argv.js'
 import { inspectImageId } from './inspect-image.js'
+import { storedImageId } from './stored-image.js'
 import { withLock } from './lock.js'
 import { imageSpec, LOCAL_BASE_IMAGE, type ImagePlatform, type ImageSpec } from './spec.js'
 
@@ -35,7 +36,7 @@ export async function ensureImage(profileName: string, profile: Profile, host: I
   const program = BUILD_ENGINES[engine].program
   if (profile.image) {
     // A profile that names its image is run as is; podman pulls it if it is not local.
-    return { ref: profile.image, id: (await inspectImageId(profile.image, program)) ?? '', built: false }
+    return { ref: profile.image, id: (await localImageId(profile.image, engine, host, opts)) ?? '', built: false }
   }
   const platform = imagePlatform(profile, host, opts.env ?? process.env)
   if (profile.packages.nix.length > 0) {
@@ -48,7 +49,7 @@ export async function ensureImage(profileName: string, profile: Profile, host: I
   }
   const spec = imageSpec(profileName, profile, platform)
   if (!opts.noCache) {
-    const id = await inspectImageId(spec.tag, program)
+    const id = await localImageId(spec.tag, engine, host, opts)
     if (id) return { ref: spec.tag, id, built: false }
   }
   const paths = opts.paths ?? wrapixPaths(opts.env ?? process.env, host.user.home, host.user.uid)
@@ -68,6 +69,12 @@ export async function ensureImage(profileName: string, profile: Profile, host: I
     },
     { onWait: (pid) => opts.onProgress?.(`waiting for another wrapix (pid ${pid}) building ${spec.tag}`) },
   )
+}
+
+/** The cache-hit check: podman's own image list when it names the image (no process), else ask the engine. */
+async function localImageId(ref: string, engine: BuildEngine, host: ImageHost, opts: EnsureOptions): Promise<string | null> {
+  const stored = engine === 'podman' ? await storedImageId(ref, host.user, opts.env ?? process.env) : null
+  return stored ?? (await inspectImageId(ref, BUILD_ENGINES[engine].program))
 }
 
 /** Host facts the spec needs, without spawning anything (nix-build is looked up on PATH). */
