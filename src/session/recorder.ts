@@ -8,7 +8,7 @@ import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
 import { logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
-import type { ExitStatus, GitDirRecord, ReviewRecord, SandboxUserRecord, SessionMode } from './record-schema.js'
+import type { ExitStatus, GitDirRecord, ReviewRecord, SandboxUserRecord, SetidRecord, SessionMode } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
@@ -43,6 +43,7 @@ export interface FinishResult {
   agentVersion?: string
   gitDir?: GitDirRecord
   reviewBeforeRun?: ReviewRecord
+  setidSweep?: SetidRecord
 }
 
 export interface Recorder {
