@@ -6,6 +6,7 @@ import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '.
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { stageFiles } from '../runtime/apple-staging.js'
 import { runtimeCommand } from '../runtime/runtime-command.js'
+import { writeSetidSeccomp } from '../runtime/setid-seccomp.js'
 import { needsKrunRelay, startKrunRelay, type RunningRelay } from '../runtime/krun-relay.js'
 import { appleContainerProblems, probeAppleContainer } from '../host/apple-container-host.js'
 import type { HostFacts } from '../host/facts.js'
@@ -89,6 +90,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       if (git.hidden) hooks.notice?.(`git inside the sandbox has no repository: ${git.hidden}`)
       await writeSessionFiles(plan)
       await writeSecretEnvFile(plan, secrets)
+      await writeSetidSeccomp(plan) // crun: no setuid/setgid file from the sandbox
       await claimSessionDir(sessionDir)
     })()
     const net = startSessionNetwork({
