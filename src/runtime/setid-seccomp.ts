@@ -98,19 +98,28 @@ export function setidSeccompPath(plan: Pick<SandboxPlan, 'backend' | 'runtime' |
   return plan.backend === 'podman' && plan.runtime === 'crun' ? join(dirname(plan.filesDir), 'seccomp.json') : null
 }
 
-/** Writes the session's profile, derived from the host's podman default; refuses if that is missing or unreadable. */
-export async function writeSetidSeccomp(plan: Pick<SandboxPlan, 'backend' | 'runtime' | 'filesDir'>, basePath = PODMAN_DEFAULT_SECCOMP): Promise<void> {
-  const path = setidSeccompPath(plan)
-  if (path === null) return
-  let profile: Profile
+type ProfilePlan = Pick<SandboxPlan, 'backend' | 'runtime' | 'filesDir'>
+
+async function derivedFrom(basePath: string): Promise<Profile> {
   try {
-    profile = deriveSetidSeccomp(JSON.parse(await readFile(basePath, 'utf8')))
+    return deriveSetidSeccomp(JSON.parse(await readFile(basePath, 'utf8')))
   } catch (err) {
     throw new WrapixError(
       'host',
       `podman's default seccomp profile ${basePath} could not be read: ${(err as Error).message}`,
-      "install it (Debian/Ubuntu: the golang-github-containers-common package; Fedora: containers-common), or use --boundary gvisor",
+      'install it (Debian/Ubuntu: the golang-github-containers-common package; Fedora: containers-common), or use --boundary gvisor',
     )
   }
-  await writeFile(path, `${JSON.stringify(profile)}\n`, { mode: 0o600, flag: 'wx' })
+}
+
+/** Before the session is recorded: a crun session cannot start without the host's podman default profile. */
+export async function assertSetidSeccompBase(plan: ProfilePlan, basePath = PODMAN_DEFAULT_SECCOMP): Promise<void> {
+  if (setidSeccompPath(plan) !== null) await derivedFrom(basePath)
+}
+
+/** Writes the session's profile, derived from the host's podman default; refuses if that is missing or unreadable. */
+export async function writeSetidSeccomp(plan: ProfilePlan, basePath = PODMAN_DEFAULT_SECCOMP): Promise<void> {
+  const path = setidSeccompPath(plan)
+  if (path === null) return
+  await writeFile(path, `${JSON.stringify(await derivedFrom(basePath))}\n`, { mode: 0o600, flag: 'wx' })
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { deriveSetidSeccomp, PODMAN_DEFAULT_SECCOMP, setidSeccompPath, writeSetidSeccomp } from '../../../src/runtime/setid-seccomp.js'
+import { assertSetidSeccompBase, deriveSetidSeccomp, PODMAN_DEFAULT_SECCOMP, setidSeccompPath, writeSetidSeccomp } from '../../../src/runtime/setid-seccomp.js'
 
 const BASE = {
   defaultAction: 'SCMP_ACT_ERRNO',
@@ -124,5 +124,7 @@ describe('writeSetidSeccomp', () => {
   it('refuses clearly when the host has no podman default profile', async () => {
     const plan = { backend: 'podman' as const, runtime: 'crun' as const, filesDir: '/nonexistent/files' }
     await expect(writeSetidSeccomp(plan, '/nonexistent/seccomp.json')).rejects.toThrow(/podman's default seccomp profile \/nonexistent\/seccomp.json could not be read/)
+    await expect(assertSetidSeccompBase(plan, '/nonexistent/seccomp.json')).rejects.toThrow(/podman's default seccomp profile/)
+    await expect(assertSetidSeccompBase({ ...plan, runtime: 'runsc' }, '/nonexistent/seccomp.json')).resolves.toBeUndefined()
   })
 })
