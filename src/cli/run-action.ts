@@ -94,11 +94,11 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
       signals,
       ...(task?.io ? { io: task.io } : {}),
       onEnd: async (result) => {
-        const { path, review } = await record.finish(result)
+        const { path, review, setid } = await record.finish(result)
         for (const denied of result.network?.deniedHosts ?? []) {
           warn(redact(formatDenial(denied)), globals)
         }
-        const summary = sessionSummaryLines(result.git, review)
+        const summary = sessionSummaryLines(result.git, review, setid)
         for (const line of summary.alarms) alarm(redact(line))
         for (const line of summary.warnings) warn(redact(line), globals)
         for (const line of summary.details) verbose(redact(line), globals)

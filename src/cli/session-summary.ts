@@ -2,6 +2,7 @@
 // sandbox's git, and — loudly — a `.git` that is not the one the session started with. Pure.
 import { reviewNotice, type ReviewItem } from '../session/host-executed-files.js'
 import type { SessionGitOutcome } from '../session/session-git.js'
+import { setidSummary, type SetidSweep } from '../session/setid-sweep.js'
 
 export interface SummaryLines {
   /** Must not be missed: even --quiet prints these. */
@@ -10,11 +11,13 @@ export interface SummaryLines {
   readonly details: string[]
 }
 
-export function sessionSummaryLines(git: SessionGitOutcome | null, review: readonly ReviewItem[]): SummaryLines {
-  const alarms = (git?.changed ?? []).map(
+export function sessionSummaryLines(git: SessionGitOutcome | null, review: readonly ReviewItem[], setid: SetidSweep | null = null): SummaryLines {
+  const setidLines = setidSummary(setid)
+  const alarms = [...setidLines.alarms, ...(git?.changed ?? []).map(
     (problem) => `DANGER: ${problem}. The sandbox may have planted git config or hooks: wrapix brought nothing back and ran no git there. Inspect it before you run git in this project.`,
-  )
+  )]
   const warnings = [...(git?.imported?.notes ?? []), ...(git?.error ? [`the sandbox's git work was not brought back: ${git.error}`] : [])]
+  warnings.push(...setidLines.warnings)
   const notice = reviewNotice(review)
   if (notice) warnings.push(notice)
   const imported = git?.imported

@@ -2,6 +2,7 @@
 import type { PlannedMount, SandboxPlan } from '../sandbox/plan.js'
 import { krunArgs } from './krun.js'
 import { podmanNetworkArgs } from './podman-network.js'
+import { setidSeccompPath } from './setid-seccomp.js'
 
 /** podman's whole command line: global options, then `run …`. */
 export function podmanArgv(plan: SandboxPlan): string[] {
@@ -28,6 +29,7 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     // answered by gVisor's own kernel (the Sentry), which itself runs under runsc's host seccomp filter, so
     // the host kernel never sees them. runsc 20221219's --oci-seccomp also refuses socat's poll loop, which
     // would cut the in-sandbox proxy relay (no network at all). See docs/security.md, "Boundary".
+    ...seccompArgs(plan),
     ...limitArgs(plan.limits),
     ...userArgs(plan),
     '--hostname', 'wrapix',
@@ -41,6 +43,12 @@ export function podmanRunArgv(plan: SandboxPlan, networkArgs: readonly string[] 
     plan.image,
     ...plan.command,
   ]
+}
+
+/** crun: podman's default profile plus the refusal of setuid/setgid modes, written by launch(). */
+function seccompArgs(plan: SandboxPlan): string[] {
+  const path = setidSeccompPath(plan)
+  return path === null ? [] : ['--security-opt', `seccomp=${path}`]
 }
 
 function limitArgs(limits: SandboxPlan['limits']): string[] {

@@ -6,6 +6,7 @@ import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '.
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { stageFiles } from '../runtime/apple-staging.js'
 import { runtimeCommand } from '../runtime/runtime-command.js'
+import { assertSetidSeccompBase, writeSetidSeccomp } from '../runtime/setid-seccomp.js'
 import { needsKrunRelay, startKrunRelay, type RunningRelay } from '../runtime/krun-relay.js'
 import { appleContainerProblems, probeAppleContainer } from '../host/apple-container-host.js'
 import type { HostFacts } from '../host/facts.js'
@@ -58,8 +59,9 @@ export async function writeSessionFiles(plan: SandboxPlan): Promise<void> {
   }
 }
 
-/** macOS: the Mac and Apple's `container` must be able to run the session (version, services), with the fix for each. */
+/** crun: podman's default seccomp profile must exist. macOS: the Mac and Apple's `container` must be able to run the session (version, services), with the fix for each. */
 export async function assertLaunchable(plan: SandboxPlan, host: HostFacts): Promise<void> {
+  await assertSetidSeccompBase(plan)
   if (plan.backend !== 'apple-container') return
   const status = host.appleContainer ? await probeAppleContainer(host.appleContainer) : null
   const problems = appleContainerProblems(host.osRelease, host.appleContainer, status)
@@ -94,6 +96,7 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       if (git.hidden) hooks.notice?.(`git inside the sandbox has no repository: ${git.hidden}`)
       await writeSessionFiles(plan)
       await writeSecretEnvFile(plan, secrets)
+      await writeSetidSeccomp(plan) // crun: no setuid/setgid file from the sandbox
       await claimSessionDir(sessionDir)
     })()
     const net = startSessionNetwork({

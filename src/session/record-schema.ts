@@ -85,6 +85,17 @@ export const ReviewRecordSchema = z
   .optional()
   .describe('review before you run: files the host runs on ordinary actions (nix develop, npm install, make…) that the session created or changed; null when unknown')
 
+export const SetidRecordSchema = z
+  .strictObject({
+    cleared: z
+      .array(z.strictObject({ path: z.string().describe('relative to the workspace'), mode: z.string().describe('its mode before, in octal (e.g. 4755)') }))
+      .describe('setuid/setgid files the session left, whose bits wrapix cleared'),
+    failed: z.array(z.strictObject({ path: z.string(), error: z.string() })).describe('setuid/setgid files the session left that wrapix could not clear'),
+    unsearched: z.array(z.string()).describe('what the search could not read (a file there went unseen)'),
+  })
+  .optional()
+  .describe('setuid/setgid files swept from the project after the session (absent in records written before wrapix swept, or by recovery)')
+
 export const NetworkRecordSchema = z
   .strictObject({
     allowed: z.number().int().nonnegative(),
@@ -186,6 +197,7 @@ export const SessionRecordSchema = z.strictObject({
   git: GitRecordSchema,
   gitDir: GitDirRecordSchema,
   reviewBeforeRun: ReviewRecordSchema,
+  setidSweep: SetidRecordSchema,
   transcript: TranscriptSchema,
   interruption: InterruptionSchema,
   host: z.strictObject({
@@ -198,6 +210,7 @@ export type GitRecord = z.infer<typeof GitRecordSchema>
 export type GitDirRecord = z.infer<typeof GitDirRecordSchema>
 export type ReviewRecord = z.infer<typeof ReviewRecordSchema>
 export type Interruption = NonNullable<z.infer<typeof InterruptionSchema>>
+export type SetidRecord = z.infer<typeof SetidRecordSchema>
 
 /** The JSON Schema published in docs/. Pure, so a test can compare it with the committed file. */
 export function sessionRecordJsonSchema(): Record<string, unknown> {

@@ -7,7 +7,7 @@ import type { NetworkSummary } from '../network/session-network.js'
 import { gitAfterAndDiff } from './git-state.js'
 import { removeJournal, type JournalEntry } from './journal.js'
 import { logDir, NETWORK_SUFFIX, networkLogPathOf, recordPathOf } from './log-paths.js'
-import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitDirRecord, type GitRecord, type Interruption, type ReviewRecord, type SessionRecord } from './record-schema.js'
+import { RECORD_SCHEMA_VERSION, type ExitStatus, type GitDirRecord, type GitRecord, type Interruption, type ReviewRecord, type SessionRecord, type SetidRecord } from './record-schema.js'
 import { redactDeep, type Redact } from './redact.js'
 import { summarizeAgentTranscript } from './transcript.js'
 
@@ -25,6 +25,7 @@ export interface SessionOutcome {
   reviewBeforeRun?: ReviewRecord
   /** Why the session ended other than by its command exiting (a signal, a dead helper, recovery). */
   interruption?: Interruption | null
+  setidSweep?: SetidRecord
 }
 
 export async function writeSessionRecord(workspace: string, entry: JournalEntry, outcome: SessionOutcome, redact: Redact): Promise<string> {
@@ -69,6 +70,7 @@ export async function writeSessionRecord(workspace: string, entry: JournalEntry,
     git,
     gitDir: outcome.gitDir ?? null,
     reviewBeforeRun: outcome.reviewBeforeRun ?? null,
+    ...(outcome.setidSweep ? { setidSweep: outcome.setidSweep } : {}),
     transcript,
     interruption: outcome.interruption ?? null,
     host: { pid: entry.pid, finalizedBy: outcome.finalizedBy },

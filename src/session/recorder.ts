@@ -9,7 +9,7 @@ import { probeGit, type GitProbe } from './git-state.js'
 import { processStartTicks } from '../host/process-owner.js'
 import { writeJournal, type JournalEntry } from './journal.js'
 import { journalPath, logDir, networkLogPathOf, recordBaseName, recordPathOf } from './log-paths.js'
-import type { ExitStatus, GitDirRecord, Interruption, ReviewRecord, SandboxUserRecord, SessionMode } from './record-schema.js'
+import type { ExitStatus, GitDirRecord, Interruption, ReviewRecord, SandboxUserRecord, SetidRecord, SessionMode } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import type { Redact } from './redact.js'
 
@@ -45,6 +45,7 @@ export interface FinishResult {
   gitDir?: GitDirRecord
   reviewBeforeRun?: ReviewRecord
   interruption?: Interruption | null
+  setidSweep?: SetidRecord
 }
 
 export interface Recorder {

@@ -3,6 +3,7 @@ import type { NetworkSummary } from '../network/session-network.js'
 import { probeGit, type GitProbe } from './git-state.js'
 import { filesToReview, type ReviewItem } from './host-executed-files.js'
 import { snapshotHostExecutedFiles } from './review-snapshot.js'
+import { setidBaseline, sweepSetidFiles, type SetidSweep } from './setid-sweep.js'
 import type { SessionGitOutcome } from './session-git.js'
 import { applyRetention } from './retention.js'
 import { finalizeStaleSessions } from './finalize-stale.js'
@@ -23,8 +24,8 @@ export interface SessionRecordHandle {
   readonly networkLogPath: string
   /** Where the record will be written when the session ends. */
   readonly recordPath: string
-  /** Writes the record; returns its path and the host-executed files to review. */
-  finish(result: SessionEnd): Promise<{ path: string; review: ReviewItem[] }>
+  /** Sweeps setid files, writes the record; returns its path, the host-executed files to review and the sweep. */
+  finish(result: SessionEnd): Promise<{ path: string; review: ReviewItem[]; setid: SetidSweep }>
 }
 
 // Commits made while an image builds belong before the session, not in its diff.
@@ -47,6 +48,9 @@ export async function startSessionRecord(
 ): Promise<SessionRecordHandle> {
   const { plan, profile, policy, settings } = prepared
   const before = gitBefore ?? probeGit(plan.workspace)
+  // Not awaited here: it may finish while the sandbox starts (a file changed since has a newer ctime).
+  const setidBefore = setidBaseline(plan.workspace)
+  setidBefore.catch(() => {}) // a failed start never awaits it
   const reviewBefore = await snapshotHostExecutedFiles(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
   await finalizeStaleSessions(plan.workspace, redact)
@@ -72,6 +76,10 @@ export async function startSessionRecord(
     networkLogPath: recorder.networkLogPath,
     recordPath: recorder.recordPath,
     finish: async ({ exitCode, network, git, interruption }) => {
+      // The sandbox has exited: nothing races the sweep.
+      const setid = await setidBefore
+        .then((baseline) => sweepSetidFiles(plan.workspace, baseline))
+        .catch((err: unknown): SetidSweep => ({ cleared: [], failed: [], unsearched: [`${plan.workspace} (${(err as Error).message})`] }))
       const review = filesToReview(reviewBefore, await snapshotHostExecutedFiles(plan.workspace))
       const path = await recorder.finish({
         exitCode,
@@ -81,8 +89,9 @@ export async function startSessionRecord(
         ...(network ? { network } : {}),
         ...(git ? { gitDir: git } : {}),
         reviewBeforeRun: review,
+        setidSweep: { cleared: [...setid.cleared], failed: [...setid.failed], unsearched: [...setid.unsearched] },
       })
-      return { path, review }
+      return { path, review, setid }
     },
   }
 }

@@ -23,4 +23,12 @@ describe('sessionSummaryLines', () => {
   it('says nothing for a session without git or changes', () => {
     expect(sessionSummaryLines(null, [])).toEqual({ alarms: [], warnings: [], details: [] })
   })
+  it('names the setuid/setgid files cleared (warning) and, as alarms, those not cleared or not searched', () => {
+    const lines = sessionSummaryLines(null, [], { cleared: [{ path: 'bin/x', mode: '4755' }], failed: [{ path: 'y', error: 'EPERM' }], unsearched: ["'/p/d': Permission denied"] })
+    expect(lines.warnings).toEqual(['the sandbox left setuid/setgid files in the project; wrapix cleared the bits: bin/x (was 4755)'])
+    expect(lines.alarms).toHaveLength(2)
+    expect(lines.alarms[0]).toMatch(/^DANGER: .*could not clear: y \(EPERM\)/)
+    expect(lines.alarms[1]).toMatch(/^DANGER: .*could not search .*'\/p\/d': Permission denied/)
+    expect(sessionSummaryLines(null, [], { cleared: [], failed: [], unsearched: [] })).toEqual({ alarms: [], warnings: [], details: [] })
+  })
 })

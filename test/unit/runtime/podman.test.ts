@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { dirname, join } from 'node:path'
 import { podmanArgv, podmanRunArgv } from '../../../src/runtime/podman.js'
 import { globalOptions, valuesOf } from '../helpers/argv.js'
 import { aPlan, bind } from '../helpers/plan.js'
@@ -22,10 +23,14 @@ describe('podmanRunArgv', () => {
     const argv = podmanRunArgv(aPlan())
     expect(valuesOf(argv, '--cap-drop')).toEqual(['all'])
     expect(valuesOf(argv, '--cap-add')).toEqual([])
-    expect(valuesOf(argv, '--security-opt')).toEqual(['no-new-privileges'])
+    expect(valuesOf(argv, '--security-opt')).toEqual(['no-new-privileges', `seccomp=${join(dirname(aPlan().filesDir), 'seccomp.json')}`])
     expect(argv).toContain('--init')
     expect(argv).not.toContain('--privileged')
     expect(argv).not.toContain('--publish')
+  })
+
+  it('passes the setid seccomp profile to crun only (gVisor and krun take none)', () => {
+    expect(valuesOf(podmanRunArgv(aPlan({ runtime: 'runsc', boundary: 'gvisor' })), '--security-opt')).toEqual(['no-new-privileges'])
   })
 
   it('applies the limits, with no swap beyond the memory limit', () => {
@@ -160,6 +165,8 @@ describe('podmanArgv (global options + run)', () => {
         "all",
         "--security-opt",
         "no-new-privileges",
+        "--security-opt",
+        "seccomp=/run/user/1000/wrapix/a1b2c3d4e5f6/seccomp.json",
         "--pids-limit",
         "4096",
         "--memory",
