@@ -6,12 +6,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import { execa } from 'execa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { BASE_IMAGE, podmanUnavailableReason } from '../../helpers/podman.js'
 import { readRecordFile } from '../../helpers/session-record.js'
+import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
 vi.mock('../../../src/host/probe.js', async (importOriginal) => {
@@ -25,17 +25,7 @@ const unavailable = await podmanUnavailableReason()
 const SECRET = `sk-krun-${Math.random().toString(36).slice(2)}-Zq7XbW2mK9pLr4Ty8Hn3`
 let root: string, home: string, project: string, krun: string, runtimeLog: string, cwd: string
 
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
-  try {
-    return { code: await main(args), stderr: stripVTControlCharacters(stderr) }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
+const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
 beforeAll(() => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'wrapix-int-krun-')))
@@ -67,8 +57,7 @@ afterAll(() => {
 beforeEach(() => {
   const real = probeHost()
   fake.host = { ...real, kvm: { usable: true }, runtimes: { ...real.runtimes, krun } }
-  for (const [name, value] of Object.entries({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: join(root, 'run') })) vi.stubEnv(name, value)
-  for (const name of ['WRAPIX_PROFILE', 'WRAPIX_AGENT', 'WRAPIX_BOUNDARY', 'WRAPIX_NETWORK', 'WRAPIX_IMAGE', 'WRAPIX_DRY_RUN', 'ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN']) vi.stubEnv(name, '')
+  stubIsolatedEnv(home, join(root, 'run'))
 })
 
 describe.skipIf(unavailable)('krun through podman (fake krun runtime)', () => {

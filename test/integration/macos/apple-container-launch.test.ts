@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { writeFakeContainer, type FakeRun } from '../../helpers/fake-container.js'
+import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
 import { readRecordFile } from '../../helpers/session-record.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
@@ -22,18 +22,7 @@ const SECRET = 'sk-test-Zq7XbW2mK9pLr4Ty8Hn3Vc6Jd1Fs5Ga0Qe'
 const IMAGE = 'localhost/wrapix-base:bookworm'
 let root: string, home: string, project: string, runtimeBase: string, bin: string, logFile: string, cwd: string
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
-  try {
-    return { code: await main(args), stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
+const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
 const calls = (): { argv: string[] }[] => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [])
 const runCall = (): FakeRun => calls().find((c) => c.argv[0] === 'run') as FakeRun
@@ -74,8 +63,7 @@ afterAll(() => {
 beforeEach(() => {
   fake.host = macHost()
   logFile = join(root, `calls-${Math.random().toString(36).slice(2)}.jsonl`)
-  for (const [name, value] of Object.entries({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: runtimeBase, FAKE_CONTAINER_LOG: logFile, PATH: `${join(root, 'bin')}:${process.env.PATH}` })) vi.stubEnv(name, value)
-  for (const name of ['WRAPIX_PROFILE', 'WRAPIX_AGENT', 'WRAPIX_BOUNDARY', 'WRAPIX_NETWORK', 'WRAPIX_IMAGE', 'WRAPIX_DRY_RUN', 'ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN']) vi.stubEnv(name, '')
+  stubIsolatedEnv(home, runtimeBase, { FAKE_CONTAINER_LOG: logFile, PATH: `${join(root, 'bin')}:${process.env.PATH}` })
 })
 
 describe('a macOS session with a fake `container`', () => {

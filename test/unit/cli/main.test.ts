@@ -2,10 +2,10 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { aRootHost } from '../helpers/host.js'
+import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
 vi.mock('../../../src/host/probe.js', async (importOriginal) => ({
@@ -22,19 +22,7 @@ let home: string
 let project: string
 let cwd: string
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
-  try {
-    const code = await main(args)
-    return { code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
+const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
 beforeAll(() => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'wrapix-unit-cli-')))
@@ -51,8 +39,7 @@ afterAll(() => {
 })
 beforeEach(() => {
   fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: true, reason: null } })
-  for (const [name, value] of Object.entries({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: join(root, 'run') })) vi.stubEnv(name, value)
-  for (const name of ['WRAPIX_PROFILE', 'WRAPIX_AGENT', 'WRAPIX_BOUNDARY', 'WRAPIX_NETWORK', 'WRAPIX_IMAGE', 'WRAPIX_MEMORY', 'WRAPIX_CPUS', 'WRAPIX_PIDS_LIMIT', 'WRAPIX_NO_MICROVM', 'WRAPIX_DRY_RUN', 'WRAPIX_VERBOSE', 'ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY']) vi.stubEnv(name, '')
+  stubIsolatedEnv(home, join(root, 'run'))
 })
 afterEach(() => {
   vi.unstubAllEnvs()
