@@ -24,8 +24,15 @@ export function storageConfs(user: StorageUser, env: NodeJS.ProcessEnv): string[
   return [...(user.uid === 0 ? [] : [join(configHome, 'containers', 'storage.conf')]), '/etc/containers/storage.conf', '/usr/share/containers/storage.conf']
 }
 
-/** `key = "value"` settings of a storage.conf's [storage] table (the keys that move the image list). */
-export function storageSettings(text: string): Record<string, string> {
+/** The keys that move the image list or change its format. */
+const STORAGE_KEYS = /\b(driver|graphroot|rootless_storage_path)\b/
+
+/**
+ * `key = "value"` settings of a storage.conf's [storage] table (the keys that move the image list); null when
+ * the file sets one of those keys in another form (single quotes, a dotted `storage.driver` at the top), which
+ * this small reader does not follow: podman is asked instead.
+ */
+export function storageSettings(text: string): Record<string, string> | null {
   const settings: Record<string, string> = {}
   let table = ''
   for (const raw of text.split('\n')) {
@@ -34,21 +41,25 @@ export function storageSettings(text: string): Record<string, string> {
     if (header) table = header[1]!.trim()
     const pair = /^([A-Za-z_]+)\s*=\s*"([^"]*)"$/.exec(line)
     if (pair && table === 'storage') settings[pair[1]!] = pair[2]!
+    else if (!header && (table === 'storage' || table === '') && STORAGE_KEYS.test(line)) return null // '…', or storage.driver = …
   }
   return settings
 }
 
 /** The image list podman uses for this user, or null when this is not a default overlay storage. */
 export async function imageListPath(user: StorageUser, env: NodeJS.ProcessEnv, confs = storageConfs(user, env)): Promise<string | null> {
-  if (env.CONTAINERS_STORAGE_CONF) return null
+  if (env.CONTAINERS_STORAGE_CONF || env.STORAGE_DRIVER) return null
   const graphroot = user.uid === 0 ? ROOT_GRAPHROOT : join(env.XDG_DATA_HOME || join(user.home, '.local', 'share'), 'containers', 'storage')
   for (const conf of confs) {
     const text = await readOwnText(conf, null, 1024 * 1024)
     if (text === undefined) return null // there, but not a plain file: podman may read it, we cannot
     if (text === null) continue
     const s = storageSettings(text)
+    if (s === null) return null
     if (s.driver !== undefined && s.driver !== 'overlay') return null
-    if (user.uid === 0 ? s.graphroot !== undefined && s.graphroot !== ROOT_GRAPHROOT : s.rootless_storage_path !== undefined) return null
+    // Root's storage moves with graphroot; a normal user's with rootless_storage_path, or graphroot in their own file.
+    const moved = user.uid === 0 ? s.graphroot !== undefined && s.graphroot !== ROOT_GRAPHROOT : s.rootless_storage_path !== undefined || (conf === confs[0] && s.graphroot !== undefined)
+    if (moved) return null
     break
   }
   return join(graphroot, 'overlay-images', 'images.json')

@@ -11,6 +11,11 @@ import type { SandboxPlan } from '../sandbox/plan.js'
 import { PROXY_PORT, PROXY_SOCKET_DIR, PROXY_SOCKET_NAME } from './podman-network.js'
 import { userArgs } from './podman.js'
 
+/** The relay's own bounds: a child per connection up to the proxy's per-session cap, a little memory each. */
+const RELAY_CHILDREN = 256
+const RELAY_PIDS = RELAY_CHILDREN + 16
+const RELAY_MEMORY_MB = 256
+
 export const relayContainerName = (plan: Pick<SandboxPlan, 'containerName'>): string => `${plan.containerName}-relay`
 
 /** A krun session that reaches the network needs the relay beside it. */
@@ -27,12 +32,15 @@ export function krunRelayArgv(plan: SandboxPlan, crun: string): string[] {
     '--init',
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges', '--read-only',
     '--network', 'none', // loopback only: the krun container joins this namespace (--network container:NAME)
+    // Outside the VM's own limits: socat forks per connection, so the guest could otherwise spend the host's
+    // processes and memory through it. The proxy refuses more than 256 connections a session anyway.
+    ...(plan.limits.enforced ? ['--pids-limit', String(RELAY_PIDS), '--memory', `${RELAY_MEMORY_MB}m`, '--memory-swap', `${RELAY_MEMORY_MB}m`] : []),
     ...userArgs(plan),
     '--mount', `type=bind,source=${plan.network.socketDir},destination=${PROXY_SOCKET_DIR},ro=true`,
     '--entrypoint', '[]',
     plan.image,
     'socat', '-b', '131072',
-    `TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr,nodelay,backlog=256`,
+    `TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,max-children=${RELAY_CHILDREN},reuseaddr,nodelay,backlog=256`,
     `UNIX-CONNECT:${PROXY_SOCKET_DIR}/${PROXY_SOCKET_NAME}`,
   ]
 }

@@ -37,8 +37,6 @@ const STOP_GRACE_S = 5
 /** A sandbox whose helper died is removed at once: nothing is left to hand its output to. */
 const ORPHAN_GRACE_S = 1
 const REMOVE_ATTEMPTS = 3
-/** podman's own failure codes (125) and the ones it reports when it lost its container (126, 127). */
-const PODMAN_TROUBLE = new Set([125, 126, 127])
 
 /**
  * Runs podman in the foreground and returns the sandboxed command's exit code.
@@ -53,6 +51,9 @@ const stopArgs = (program: 'podman' | 'container', graceS: number, name: string)
 
 export async function runPodman(opts: RunOptions): Promise<PodmanOutcome> {
   const program = opts.program ?? 'podman'
+  // A signal that came while the session was being set up (a slow krun relay, macOS staging): never start it.
+  const early = opts.signals?.received
+  if (early) return { exitCode: signalExitCode(early), helperDied: null }
   const [file, args] = opts.setpriv ? [opts.setpriv, ['--pdeathsig', 'TERM', '--', program, ...opts.argv]] : [program, [...opts.argv]]
   const io = opts.io
   const env = opts.env ?? process.env
@@ -91,9 +92,11 @@ export async function runPodman(opts: RunOptions): Promise<PodmanOutcome> {
     const result = await child
     await stopping // the stop it started must finish before the caller tears down and exits
     const podmanKilled = result.signal ?? null
-    // Apple's `container` has no conmon and another inspect format: only podman's orphans are looked for.
-    const trouble = program === 'podman' && (podmanKilled !== null || (result.exitCode !== undefined && PODMAN_TROUBLE.has(result.exitCode)))
-    const helperDied = trouble ? await removeOrphan(opts.containerName, podmanKilled, result.exitCode, podmanCli) : null
+    // Any abnormal end may hide a sandbox still running (a podman that panicked exits 2): look, and remove it.
+    const abnormal = podmanKilled !== null || result.exitCode !== 0
+    // Apple's `container` has no conmon and another inspect format: its VM is simply stopped (a gone one is fine).
+    if (abnormal && program === 'container') await execa(program, stopArgs(program, 0, opts.containerName), { reject: false, env })
+    const helperDied = abnormal && program === 'podman' ? await removeOrphan(opts.containerName, podmanKilled, result.exitCode, podmanCli) : null
     // podman ended by the signal wrapix passed on: the session was stopped, no helper failed.
     if (podmanKilled && passed.has(podmanKilled)) return { exitCode: signalExitCode(podmanKilled), helperDied: null }
     if (helperDied) return { exitCode: null, helperDied }
@@ -122,7 +125,7 @@ async function removeOrphan(name: string, podmanSignal: string | null, podmanExi
     if ((await podmanCli(['container', 'exists', name])).exitCode === 1) break
   }
   if (podmanSignal) return `podman was killed (${podmanSignal}) while the sandbox ran${left ? '; wrapix removed the sandbox' : ''}`
-  // An exited container is --rm's cleanup not done yet (a command's own 126/127): removed, nothing died.
+  // Gone, or exited with --rm's cleanup not done yet (the command's own non-zero code): nothing died.
   if (!left || status === 'exited' || status === 'stopped') return null
   const conmonGone = conmonPid !== undefined && Number(conmonPid) > 0 && !alive(Number(conmonPid))
   const who = conmonGone || Number(conmonPid) === 0 ? "the sandbox's monitor (conmon) died" : 'podman lost track of the sandbox'

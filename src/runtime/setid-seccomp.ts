@@ -1,14 +1,26 @@
 // Under crun, the sandbox may not make a file setuid or setgid: podman's own default seccomp profile, plus
 // rules that refuse (EPERM) every system call that would set S_ISUID/S_ISGID on a file — chmod and its
-// kin, open/creat with O_CREAT or O_TMPFILE, mknod. openat2 is refused outright (ENOSYS, so libc falls
-// back to openat): its mode sits in a struct seccomp cannot read. The sweep after the session
+// kin, open/creat with O_CREAT or O_TMPFILE, mknod. openat2 and io_uring are refused outright (ENOSYS, so
+// libc falls back to openat): seccomp cannot read their modes. The sweep after the session
 // (src/session/setid-sweep.ts) still runs; this keeps the file from ever existing on the host.
+import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { WrapixError } from '../errors.js'
 import type { SandboxPlan } from '../sandbox/plan.js'
 
 export const PODMAN_DEFAULT_SECCOMP = '/usr/share/containers/seccomp.json'
+/** Where podman looks for its default profile, the admin's own first (containers/common DefaultSeccompPath). */
+export const PODMAN_SECCOMP_PATHS: readonly string[] = ['/etc/containers/seccomp.json', PODMAN_DEFAULT_SECCOMP]
+
+/** The profile podman itself would use: the first of PODMAN_SECCOMP_PATHS that exists. */
+export function podmanSeccompBase(paths: readonly string[] = PODMAN_SECCOMP_PATHS): string {
+  return paths.find((path) => existsSync(path)) ?? paths.at(-1)!
+}
+
+/** Refused outright (ENOSYS, so libc falls back): openat2 keeps its mode in a struct seccomp cannot read, and an
+ * io_uring open never passes through seccomp at all. */
+const UNFILTERABLE = ['openat2', 'io_uring_setup', 'io_uring_enter', 'io_uring_register']
 
 const SETID = 0o6000
 const S_ISUID = 0o4000
@@ -73,7 +85,7 @@ function modeRules(call: (typeof MODE_CALLS)[number]): Rule[] {
 /** The base profile with the setid rules. Pure: the same input gives the same profile. */
 export function deriveSetidSeccomp(base: unknown): Profile {
   if (!isProfile(base)) throw new Error('not a seccomp profile (no defaultAction or syscalls)')
-  const guarded = new Set([...MODE_CALLS.map((c) => c.name), 'openat2'])
+  const guarded = new Set([...MODE_CALLS.map((c) => c.name), ...UNFILTERABLE])
   // Which calls podman allows unconditionally: only those get the conditional rules (the rest stay refused).
   const allowed = new Set(
     base.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW' && !r.args?.length && !hasKeys(r.includes) && !hasKeys(r.excludes)).flatMap((r) => r.names),
@@ -82,7 +94,7 @@ export function deriveSetidSeccomp(base: unknown): Profile {
     .map((rule) => ({ ...rule, names: rule.names.filter((n) => !guarded.has(n)) }))
     .filter((rule) => rule.names.length > 0)
   const added = MODE_CALLS.filter((c) => allowed.has(c.name)).flatMap(modeRules)
-  return { ...base, syscalls: [...syscalls, ...added, { names: ['openat2'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS }] }
+  return { ...base, syscalls: [...syscalls, ...added, { names: UNFILTERABLE, action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS }] }
 }
 
 const hasKeys = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.keys(value).length > 0
@@ -113,12 +125,12 @@ async function derivedFrom(basePath: string): Promise<Profile> {
 }
 
 /** Before the session is recorded: a crun session cannot start without the host's podman default profile. */
-export async function assertSetidSeccompBase(plan: ProfilePlan, basePath = PODMAN_DEFAULT_SECCOMP): Promise<void> {
+export async function assertSetidSeccompBase(plan: ProfilePlan, basePath = podmanSeccompBase()): Promise<void> {
   if (setidSeccompPath(plan) !== null) await derivedFrom(basePath)
 }
 
 /** Writes the session's profile, derived from the host's podman default; refuses if that is missing or unreadable. */
-export async function writeSetidSeccomp(plan: ProfilePlan, basePath = PODMAN_DEFAULT_SECCOMP): Promise<void> {
+export async function writeSetidSeccomp(plan: ProfilePlan, basePath = podmanSeccompBase()): Promise<void> {
   const path = setidSeccompPath(plan)
   if (path === null) return
   await writeFile(path, `${JSON.stringify(await derivedFrom(basePath))}\n`, { mode: 0o600, flag: 'wx' })

@@ -38,6 +38,7 @@ const within = (path: string, dir: string): boolean => {
 export const CREDENTIAL_STORES: readonly string[] = [
   '.config/wrapix', // wrapix's own config: approvals live there
   '.local/state/wrapix',
+  '.cache/wrapix', // the V8 code cache bin/wrapix.js runs as code, and image build contexts
   '.aws', '.azure', '.config/gcloud', '.kube', '.docker', '.gnupg', '.oci', '.config/doctl',
   '.netrc', '.npmrc', '.yarnrc.yml', '.pypirc', '.config/pip', '.git-credentials', '.config/git/credentials',
   '.config/gh', '.config/hub', '.config/glab-cli', '.password-store', '.local/share/keyrings', '.config/op',

@@ -89,6 +89,8 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
   let relay: RunningRelay | null = null
   try {
     await mkdir(sessionDir, { recursive: true, mode: 0o700 }) // copies of the repo's refs and index live here
+    // Claimed before anything is written in it: a wrapix killed from here on leaves a folder the next run removes.
+    await claimSessionDir(sessionDir)
     // The session git dir and files are written while the network starts; both must be up before podman runs.
     const files = (async () => {
       // Before the session files: mount points for the git binds inside FILES_ROOT need their sources.
@@ -97,7 +99,6 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
       await writeSessionFiles(plan)
       await writeSecretEnvFile(plan, secrets)
       await writeSetidSeccomp(plan) // crun: no setuid/setgid file from the sandbox
-      await claimSessionDir(sessionDir)
     })()
     const net = startSessionNetwork({
       sessionId: plan.sessionId,
@@ -138,15 +139,20 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     if (helperDied) hooks.notice?.(`the session ended early: ${helperDied}`)
     return exitCode ?? HELPER_DIED_EXIT
   } finally {
-    await teardown(prepared, hooks, { sessionDir, network, git, relay, exitCode, interruption: interruptionOf(hooks.signals?.received ?? null, helperDied) })
+    await teardown(prepared, hooks, { sessionDir, network, git, relay, exitCode, interruption: interruptionOf(hooks.signals?.received ?? null, helperDied, exitCode) })
   }
 }
 
 /** wrapix's own exit code when a helper died and the command's is unknown: "internal error". */
 const HELPER_DIED_EXIT = 125
 
-function interruptionOf(signal: string | null, helperDied: string | null): Interruption | null {
-  if (signal) return { cause: 'signal', signal, detail: `wrapix received ${signal}${signal === 'SIGHUP' ? ' (its terminal closed)' : ''} and stopped the sandbox`, endFrom: null }
+/**
+ * Why the session ended, when its command did not simply exit. Ctrl-C is only handed to the command, which
+ * may catch it and run on: it interrupted the session only if the command died of it (130).
+ */
+export function interruptionOf(signal: string | null, helperDied: string | null, exitCode: number | null): Interruption | null {
+  if (signal === 'SIGINT' && exitCode === signalExitCode('SIGINT')) return { cause: 'signal', signal, detail: 'wrapix passed SIGINT (Ctrl-C) on, and the command ended by it', endFrom: null }
+  if (signal && signal !== 'SIGINT') return { cause: 'signal', signal, detail: `wrapix received ${signal}${signal === 'SIGHUP' ? ' (its terminal closed)' : ''} and stopped the sandbox`, endFrom: null }
   if (helperDied) return { cause: 'helper', signal: null, detail: helperDied, endFrom: null }
   return null
 }

@@ -3,7 +3,7 @@ import type { NetworkSummary } from '../network/session-network.js'
 import { probeGit, type GitProbe } from './git-state.js'
 import { filesToReview, type ReviewItem } from './host-executed-files.js'
 import { snapshotHostExecutedFiles } from './review-snapshot.js'
-import { setidBaseline, sweepSetidFiles, type SetidSweep } from './setid-sweep.js'
+import { mergeSetidSweeps, setidBaseline, setidSweepRoots, sweepSetidFiles, type SetidSweep } from './setid-sweep.js'
 import type { SessionGitOutcome } from './session-git.js'
 import { applyRetention } from './retention.js'
 import { finalizeStaleSessions } from './finalize-stale.js'
@@ -49,7 +49,8 @@ export async function startSessionRecord(
   const { plan, profile, policy, settings } = prepared
   const before = gitBefore ?? probeGit(plan.workspace)
   // Not awaited here: it may finish while the sandbox starts (a file changed since has a newer ctime).
-  const setidBefore = setidBaseline(plan.workspace)
+  const setidRoots = setidSweepRoots(plan)
+  const setidBefore = Promise.all(setidRoots.map((root) => setidBaseline(root)))
   setidBefore.catch(() => {}) // a failed start never awaits it
   const reviewBefore = await snapshotHostExecutedFiles(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
@@ -78,7 +79,8 @@ export async function startSessionRecord(
     finish: async ({ exitCode, network, git, interruption }) => {
       // The sandbox has exited: nothing races the sweep.
       const setid = await setidBefore
-        .then((baseline) => sweepSetidFiles(plan.workspace, baseline))
+        .then((baselines) => Promise.all(setidRoots.map(async (root, i) => ({ root, sweep: await sweepSetidFiles(root, baselines[i]!) }))))
+        .then((sweeps) => mergeSetidSweeps(plan.workspace, sweeps))
         .catch((err: unknown): SetidSweep => ({ cleared: [], failed: [], unsearched: [`${plan.workspace} (${(err as Error).message})`] }))
       const review = filesToReview(reviewBefore, await snapshotHostExecutedFiles(plan.workspace))
       const path = await recorder.finish({

@@ -5,7 +5,7 @@
 // that descriptor only — a link is never followed, in the walk or at the end.
 import { constants } from 'node:fs'
 import { chmod, lstat, open, type FileHandle } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { execa } from 'execa'
 
 const SETID = 0o6000
@@ -91,6 +91,27 @@ export async function sweepSetidFiles(root: string, baseline: SetidBaseline): Pr
     }
   }
   return { cleared, failed, unsearched: [...after.unsearched] }
+}
+
+/**
+ * Every host folder the sandbox could write a file into: the project, and each read-write bind of a host path
+ * outside it (a profile's package cache, a -v) — but not the session's own folder, which is removed after.
+ */
+export function setidSweepRoots(plan: { readonly workspace: string; readonly filesDir: string; readonly mounts: readonly ({ kind: string } & Partial<{ source: string; readOnly: boolean }>)[] }): string[] {
+  const sessionDir = dirname(plan.filesDir)
+  const inside = (path: string, dir: string) => path === dir || !relative(dir, path).startsWith('..')
+  const extra = plan.mounts.flatMap((m) => (m.kind === 'bind' && m.source && !m.readOnly ? [m.source] : []))
+  return [plan.workspace, ...new Set(extra.filter((source) => !inside(source, plan.workspace) && !inside(source, sessionDir)))]
+}
+
+/** One sweep of several roots: paths outside the project are shown whole, the project's relative to it. */
+export function mergeSetidSweeps(workspace: string, sweeps: readonly { root: string; sweep: SetidSweep }[]): SetidSweep {
+  const shown = (root: string, path: string) => (root === workspace ? path : join(root, path))
+  return {
+    cleared: sweeps.flatMap(({ root, sweep }) => sweep.cleared.map((c) => ({ ...c, path: shown(root, c.path) }))),
+    failed: sweeps.flatMap(({ root, sweep }) => sweep.failed.map((f) => ({ ...f, path: shown(root, f.path) }))),
+    unsearched: sweeps.flatMap(({ sweep }) => sweep.unsearched),
+  }
 }
 
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0')

@@ -80,6 +80,9 @@ describe('imageListPath: only the default overlay storage is read', () => {
     expect(await imageListPath(rootless, {}, [conf('[storage]\nrootless_storage_path = "/srv/$USER"\n')])).toBeNull()
     expect(await imageListPath(root, {}, [conf('[storage]\ndriver = "vfs"\n')])).toBeNull()
     expect(await imageListPath(root, { CONTAINERS_STORAGE_CONF: '/etc/other.conf' }, [])).toBeNull()
+    expect(await imageListPath(root, { STORAGE_DRIVER: 'vfs' }, [])).toBeNull()
+    // A normal user's own storage.conf may move their storage with graphroot too (containers/storage honours it).
+    expect(await imageListPath(rootless, {}, [conf('[storage]\ngraphroot = "/data/podman"\n')])).toBeNull()
   })
 
   it('uses only the first storage.conf that exists, as podman does', async () => {
@@ -95,6 +98,12 @@ describe('imageListPath: only the default overlay storage is read', () => {
     expect(await imageListPath(root, {}, [join(dir, 'link.conf')])).toBeNull()
     mkdirSync(join(dir, 'dir.conf'))
     expect(await imageListPath(root, {}, [join(dir, 'dir.conf')])).toBeNull()
+  })
+
+  it('asks podman (null) for a storage key written in a form it does not follow: single quotes, a dotted key', () => {
+    expect(storageSettings("[storage]\ndriver = 'vfs'\n")).toBeNull()
+    expect(storageSettings('storage.driver = "vfs"\n')).toBeNull()
+    expect(storageSettings("[storage]\ngraphroot = '/data'\n")).toBeNull()
   })
 
   it('reads settings from the [storage] table only', () => {

@@ -83,8 +83,18 @@ describe('krun: the proxy relay beside the microVM', () => {
     expect(valuesOf(argv, '--security-opt')).toEqual(['no-new-privileges'])
     expect(valuesOf(argv, '--label')).toEqual(['wrapix.managed=true', 'wrapix.session=a1b2c3d4e5f6', 'wrapix.role=relay'])
     expect(valuesOf(argv, '--mount')).toEqual(['type=bind,source=/run/user/1000/wrapix/a1b2c3d4e5f6/net,destination=/run/wrapix,ro=true'])
-    expect(argv.slice(-6)).toEqual(['localhost/wrapix-base:bookworm', 'socat', '-b', '131072', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr,nodelay,backlog=256', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
+    expect(argv.slice(-6)).toEqual(['localhost/wrapix-base:bookworm', 'socat', '-b', '131072', 'TCP-LISTEN:3128,bind=127.0.0.1,fork,max-children=256,reuseaddr,nodelay,backlog=256', 'UNIX-CONNECT:/run/wrapix/proxy.sock'])
     expect(valuesOf(argv, '--user')).toEqual(['1000:1000'])
+  })
+
+  it('bounds the relay outside the VM: a child per connection up to the proxy cap, its own pids and memory', () => {
+    const argv = krunRelayArgv(limited, '/usr/bin/crun')
+    expect(argv.some((a) => a.includes('max-children=256'))).toBe(true)
+    expect(valuesOf(argv, '--pids-limit')).toEqual(['272'])
+    expect(valuesOf(argv, '--memory')).toEqual(['256m'])
+    // Rootless on cgroup v1: podman cannot apply limits, so none are passed (the plan says so).
+    const unlimited = krunPlan({ network: { mode: 'limit', socketDir: '/run/user/1000/wrapix/a1b2c3d4e5f6/net' }, limits: { cpus: 2, memoryMb: 4096, pids: 4096, enforced: false } })
+    expect(valuesOf(krunRelayArgv(unlimited, '/usr/bin/crun'), '--pids-limit')).toEqual([])
   })
 
   it('is needed only when a krun session reaches the network', () => {

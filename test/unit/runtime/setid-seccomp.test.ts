@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { assertSetidSeccompBase, deriveSetidSeccomp, PODMAN_DEFAULT_SECCOMP, setidSeccompPath, writeSetidSeccomp } from '../../../src/runtime/setid-seccomp.js'
+import { assertSetidSeccompBase, deriveSetidSeccomp, PODMAN_DEFAULT_SECCOMP, podmanSeccompBase, setidSeccompPath, writeSetidSeccomp } from '../../../src/runtime/setid-seccomp.js'
 
 const BASE = {
   defaultAction: 'SCMP_ACT_ERRNO',
@@ -85,6 +85,26 @@ describe('deriveSetidSeccomp', () => {
     const withFchmodat2 = deriveSetidSeccomp({ ...BASE, syscalls: [{ names: ['fchmodat2'], action: 'SCMP_ACT_ALLOW' }] }) as unknown as typeof profile
     expect(verdict(withFchmodat2, 'fchmodat2', [0, 0, 0o4755])).toBe('errno 1')
     expect(verdict(withFchmodat2, 'fchmodat2', [0, 0, 0o755])).toBe('allow')
+  })
+
+  it('refuses io_uring outright even when the base allows it: an io_uring open never passes through seccomp', () => {
+    const withUring = deriveSetidSeccomp({ ...BASE, syscalls: [{ names: ['io_uring_setup', 'io_uring_enter', 'io_uring_register', 'read'], action: 'SCMP_ACT_ALLOW' }] }) as unknown as typeof profile
+    for (const name of ['io_uring_setup', 'io_uring_enter', 'io_uring_register']) expect(verdict(withUring, name, [])).toBe('errno 38')
+    expect(verdict(withUring, 'read', [])).toBe('allow')
+  })
+
+  it("starts from the profile podman itself uses: the admin's /etc one before the vendor's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wrapix-seccomp-base-'))
+    try {
+      const etc = join(dir, 'etc.json')
+      const vendor = join(dir, 'vendor.json')
+      writeFileSync(vendor, '{}')
+      expect(podmanSeccompBase([etc, vendor])).toBe(vendor)
+      writeFileSync(etc, '{}')
+      expect(podmanSeccompBase([etc, vendor])).toBe(etc)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses what is not a seccomp profile', () => {

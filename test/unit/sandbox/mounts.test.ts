@@ -123,6 +123,11 @@ describe('sensitiveReason', () => {
       expect(sensitiveReason(path, HOME, 1000)).toBeNull()
     }
   })
+  it("refuses wrapix's own cache (its V8 code cache runs as code on the host) and any folder holding it", () => {
+    expect(sensitiveReason('/home/ada/.cache/wrapix', HOME, 1000)).toMatch(/~\/\.cache\/wrapix/)
+    expect(sensitiveReason('/home/ada/.cache', HOME, 1000)).toMatch(/~\/\.cache\/wrapix/)
+    expect(sensitiveReason('/home/ada/.cache/uv', HOME, 1000)).toBeNull() // the python profile's package cache
+  })
   it("covers the user's docker socket under ~/.docker", () => {
     expect(sensitiveReason('/home/ada/.docker/run/docker.sock', HOME, 1000)).toMatch(/container engine/)
   })

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, mkdtemp, rm, stat, symlink, utimes, writeFile } fr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { clearSetid, scanSetidFiles, setidBaseline, setidSummary, sweepSetidFiles } from '../../../src/session/setid-sweep.js'
+import { clearSetid, mergeSetidSweeps, scanSetidFiles, setidBaseline, setidSummary, setidSweepRoots, sweepSetidFiles } from '../../../src/session/setid-sweep.js'
 
 let root: string
 let outside: string
@@ -116,5 +116,36 @@ describe('setid sweep', () => {
     const sweep = await sweepSetidFiles(root, baseline)
     expect(sweep.cleared.map((f) => f.path)).toEqual(['old'])
     expect((await stat(join(root, 'old'))).mode & 0o7777).toBe(0o755)
+  })
+})
+
+describe('what is swept: the project and every read-write host folder bound in', () => {
+  const plan = (mounts: { kind: string; source?: string; readOnly?: boolean }[]) => ({ workspace: '/home/ada/app', filesDir: '/run/user/1000/wrapix/abc/files', mounts })
+
+  it('adds read-write binds outside the project and the session folder, once each', () => {
+    expect(
+      setidSweepRoots(
+        plan([
+          { kind: 'bind', source: '/home/ada/app', readOnly: false },
+          { kind: 'bind', source: '/home/ada/.cache/uv', readOnly: false },
+          { kind: 'bind', source: '/home/ada/.cache/uv', readOnly: false },
+          { kind: 'bind', source: '/home/ada/app/.wrapix', readOnly: true },
+          { kind: 'bind', source: '/home/ada/ref', readOnly: true },
+          { kind: 'bind', source: '/run/user/1000/wrapix/abc/git', readOnly: false },
+          { kind: 'bind', source: '/home/ada/application', readOnly: false },
+          { kind: 'tmpfs' },
+        ]),
+      ),
+    ).toEqual(['/home/ada/app', '/home/ada/.cache/uv', '/home/ada/application'])
+  })
+
+  it('clears a setid file the session left in a bound cache folder too, and shows its whole path', async () => {
+    const baselines = await Promise.all([root, outside].map((r) => setidBaseline(r)))
+    await file(join(root, 'in-project'), 0o4755)
+    await file(join(outside, 'in-cache'), 0o2755)
+    const sweeps = await Promise.all([root, outside].map(async (r, i) => ({ root: r, sweep: await sweepSetidFiles(r, baselines[i]!) })))
+    const merged = mergeSetidSweeps(root, sweeps)
+    expect(merged.cleared.map((c) => c.path).sort()).toEqual([join(outside, 'in-cache'), 'in-project'].sort())
+    expect(await modeOf(join(outside, 'in-cache'))).toBe(0o755)
   })
 })
