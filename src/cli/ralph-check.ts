@@ -6,6 +6,7 @@ import { loadRalphConfig } from '../ralph/ralph-config.js'
 import type { Launcher } from '../ralph/run-attempt.js'
 import { RUN_EXIT } from '../ralph/run-queue.js'
 import { stepId } from '../ralph/run-step.js'
+import { loadSpecState } from '../ralph/spec-state.js'
 import { plainText } from '../ralph/signals.js'
 import { listSpecs } from '../ralph/task-store.js'
 import type { RalphConfig } from '../ralph/ralph-config.js'
@@ -38,12 +39,13 @@ export async function ralphCheck(flags: RalphStepFlags & { push?: boolean }, glo
   })
   if (globals.json) printJson(outcome)
   const code = reportCheck(spec, outcome, globals)
-  if (code === CHECK_EXIT.clean && push) await pushAfterClean(workspace, globals)
+  if (code === CHECK_EXIT.clean && push) await pushAfterClean(workspace, [spec], globals)
   return code
 }
 
-async function pushAfterClean(workspace: string, globals: GlobalOptions): Promise<void> {
-  const { branch } = await pushBranch(workspace)
+async function pushAfterClean(workspace: string, specs: readonly string[], globals: GlobalOptions): Promise<void> {
+  const states = await Promise.all(specs.map((spec) => loadSpecState(workspace, spec)))
+  const { branch } = await pushBranch(workspace, states.flatMap((s) => (s.baseCommit ? [s.baseCommit] : [])))
   note(`pushed ${branch}`, globals)
 }
 
@@ -97,7 +99,7 @@ export async function runAndCheck(req: RunAndCheck, runOnce: () => Promise<numbe
       else if (code !== CHECK_EXIT.clean) return code
     }
     if (!fixups) {
-      if (req.push) await pushAfterClean(req.workspace, globals)
+      if (req.push) await pushAfterClean(req.workspace, req.specs, globals)
       return RUN_EXIT.done
     }
     if (stopping()) return RUN_EXIT.interrupted

@@ -3,8 +3,10 @@
 // Only the running user's own entries are touched: in a shared project another user's journal is theirs.
 import { readFileSync } from 'node:fs'
 import { lstat, stat } from 'node:fs/promises'
+import { basename, relative } from 'node:path'
+import { runSafeGit } from '../git/safe-git.js'
 import { journalOwnerAlive, readJournals, removeJournal, type JournalEntry } from './journal.js'
-import { networkLogPathOf } from './log-paths.js'
+import { journalDir, networkLogPathOf } from './log-paths.js'
 import type { Interruption } from './record-schema.js'
 import { writeSessionRecord } from './record-writer.js'
 import { redactSecretShapes, type Redact } from './redact.js'
@@ -22,10 +24,21 @@ export async function finalizeStaleSessions(workspace: string, opts: StaleOption
   const { redact = redactSecretShapes, notice, bootTime = hostBootTime() } = typeof opts === 'function' ? { redact: opts } : opts
   const written: string[] = []
   const uid = process.geteuid?.()
-  for (const { path, entry } of await readJournals(workspace)) {
+  const stale: Awaited<ReturnType<typeof readJournals>> = []
+  for (const journal of await readJournals(workspace)) {
     try {
-      if (uid !== undefined && (await lstat(path)).uid !== uid) continue // another user's session
-      if (journalOwnerAlive(entry)) continue
+      if (uid !== undefined && (await lstat(journal.path)).uid !== uid) continue // another user's session
+      if (!journalOwnerAlive(journal.entry)) stale.push(journal)
+    } catch {
+      // gone meanwhile: nothing to recover
+    }
+  }
+  if (stale.length === 0) return written
+  // wrapix never commits its journal: a tracked entry came with a commit and is left alone, unrecorded.
+  const tracked = await trackedJournals(workspace)
+  for (const { path, entry } of stale) {
+    try {
+      if (tracked === 'unknown' || tracked.has(basename(path))) continue
       const { end, endFrom } = await lastSignOfLife(workspace, entry, path, bootTime)
       written.push(
         await writeSessionRecord(
@@ -44,6 +57,19 @@ export async function finalizeStaleSessions(workspace: string, opts: StaleOption
     }
   }
   return written
+}
+
+/**
+ * File names in the journal dir that git tracks; 'unknown' when git cannot say in a repository (then no
+ * entry is recovered this run). One `ls-files` with wrapix's hardened git; `safe.directory` lets it read
+ * a shared project another user owns, which this read (no hook, filter or helper) cannot make unsafe.
+ */
+async function trackedJournals(workspace: string): Promise<Set<string> | 'unknown'> {
+  const dir = relative(workspace, journalDir(workspace))
+  const r = await runSafeGit(['-c', 'safe.directory=*', 'ls-files', '-z', '--', dir], { cwd: workspace }).catch(() => null)
+  if (!r) return new Set() // no git on this host: no commit can have planted anything
+  if (!r.ok) return /not a git repository/.test(r.err) ? new Set() : 'unknown'
+  return new Set(r.out.split('\0').filter(Boolean).map((p) => basename(p)))
 }
 
 function recoveryReason(entry: JournalEntry, bootTime: Date | null, endFrom: Interruption['endFrom']): Interruption {

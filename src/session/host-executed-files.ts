@@ -57,6 +57,20 @@ export const HOST_EXECUTED_FILES: readonly HostExecutedRule[] = [
   { pattern: '.mvn/wrapper/maven-wrapper.properties', runBy: './mvnw (what it downloads)' },
 ]
 
+/**
+ * What a push runs: CI and automation, which start on the forge with the repository's secrets, and
+ * wrapix's own settings. A path ending in `/` covers that top-level folder; any other names one file at
+ * the top. `ralph check --push` refuses work that changes any of them (src/ralph/push.ts).
+ */
+export const PUSH_EXECUTED_PATHS: readonly string[] = [
+  '.github/', '.gitlab-ci.yml', '.gitlab/', '.circleci/', '.buildkite/', 'Jenkinsfile', '.travis.yml', 'azure-pipelines.yml',
+  '.drone.yml', 'bitbucket-pipelines.yml', '.woodpecker/', '.forgejo/', '.gitea/', '.wrapix/',
+]
+
+/** Whether a push of a change to this project-relative path runs something (PUSH_EXECUTED_PATHS). */
+export const pushExecuted = (path: string): boolean =>
+  PUSH_EXECUTED_PATHS.some((rule) => (rule.endsWith('/') ? path.startsWith(rule) : path === rule))
+
 /** Directory and file-name matcher of a rule: `.github/workflows/*` → ['.github/workflows', /^[^/]*$/]. */
 export function splitPattern(pattern: string): { dir: string; name: RegExp; literal: string | null } {
   const slash = pattern.lastIndexOf('/')
