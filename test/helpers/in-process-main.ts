@@ -1,8 +1,10 @@
 // main() run in the test's own process (so probeHost can be mocked): its output captured, and its HOME and
 // XDG folders isolated. The vi.mock of probeHost stays in each test file, where vitest hoists it.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { vi } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
 
 export interface MainResult {
   readonly code: number
@@ -37,4 +39,34 @@ export function stubIsolatedEnv(home: string, runtimeDir: string, extra: Readonl
   const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), XDG_CACHE_HOME: join(home, '.cache'), XDG_RUNTIME_DIR: runtimeDir, ...extra }
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
   for (const name of CALLER_SETTINGS) vi.stubEnv(name, '')
+}
+
+export interface IsolatedProject {
+  readonly root: string
+  readonly home: string
+  readonly project: string
+}
+
+/**
+ * For the whole test file: a temp root (its real path) holding `home/.config` and `project/`, with the
+ * process inside `project/` (main() takes the current directory as DIR); restored and removed after.
+ * The paths are filled in by the time the file's own beforeAll runs.
+ */
+export function useIsolatedProject(prefix: string): IsolatedProject {
+  const dirs = { root: '', home: '', project: '' }
+  let cwd = ''
+  beforeAll(() => {
+    dirs.root = realpathSync(mkdtempSync(join(tmpdir(), prefix)))
+    dirs.home = join(dirs.root, 'home')
+    dirs.project = join(dirs.root, 'project')
+    mkdirSync(join(dirs.home, '.config'), { recursive: true })
+    mkdirSync(dirs.project)
+    cwd = process.cwd()
+    process.chdir(dirs.project)
+  })
+  afterAll(() => {
+    process.chdir(cwd)
+    rmSync(dirs.root, { recursive: true, force: true })
+  })
+  return dirs
 }

@@ -3,15 +3,14 @@
 // no libkrun, so this is the honest limit: it proves wrapix's side (the runtime path, the relay container whose
 // network namespace the sandbox joins, secrets kept out of the config crun would copy into the guest as
 // .krun_config.json, teardown), not the microVM itself (TSI carrying the guest's TCP to the relay).
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { BASE_IMAGE, podmanUnavailableReason } from '../../helpers/podman.js'
 import { readRecordFile } from '../../helpers/session-record.js'
-import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
+import { captureMain, stubIsolatedEnv, useIsolatedProject, type MainResult } from '../../helpers/in-process-main.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
 vi.mock('../../../src/host/probe.js', async (importOriginal) => {
@@ -23,15 +22,14 @@ const { probeHost } = await vi.importActual<typeof import('../../../src/host/pro
 
 const unavailable = await podmanUnavailableReason()
 const SECRET = `sk-krun-${Math.random().toString(36).slice(2)}-Zq7XbW2mK9pLr4Ty8Hn3`
-let root: string, home: string, project: string, krun: string, runtimeLog: string, cwd: string
+const dirs = useIsolatedProject('wrapix-int-krun-')
+let root: string, home: string, project: string, krun: string, runtimeLog: string
 
 const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
 beforeAll(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'wrapix-int-krun-')))
-  home = join(root, 'home')
-  project = join(root, 'project')
-  for (const dir of [join(home, '.config'), project, join(root, 'bin')]) mkdirSync(dir, { recursive: true })
+  ;({ root, home, project } = dirs)
+  mkdirSync(join(root, 'bin'))
   runtimeLog = join(root, 'runtime.log')
   krun = join(root, 'bin', 'krun')
   // conmon runs the runtime with its own environment: what the fake needs is written into it.
@@ -47,12 +45,6 @@ beforeAll(() => {
     '',
   ].join('\n'))
   chmodSync(krun, 0o755)
-  cwd = process.cwd()
-  process.chdir(project)
-})
-afterAll(() => {
-  process.chdir(cwd)
-  rmSync(root, { recursive: true, force: true })
 })
 beforeEach(() => {
   const real = probeHost()

@@ -2,13 +2,12 @@
 // record, with Apple's `container` replaced by a fake (test/helpers/fake-container.ts) and the host facts of a
 // Mac (probeHost mocked, the same seam as test/unit/cli/main.test.ts). What this does not prove: that a real
 // `container` and VM behave as apple/container's sources say (see README, "What runs where").
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { writeFakeContainer, type FakeRun } from '../../helpers/fake-container.js'
-import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
+import { captureMain, stubIsolatedEnv, useIsolatedProject, type MainResult } from '../../helpers/in-process-main.js'
 import { readRecordFile } from '../../helpers/session-record.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
@@ -20,7 +19,8 @@ const { main } = await import('../../../src/cli/main.js')
 
 const SECRET = 'sk-test-Zq7XbW2mK9pLr4Ty8Hn3Vc6Jd1Fs5Ga0Qe'
 const IMAGE = 'localhost/wrapix-base:bookworm'
-let root: string, home: string, project: string, runtimeBase: string, bin: string, logFile: string, cwd: string
+const dirs = useIsolatedProject('wrapix-int-mac-')
+let root: string, home: string, project: string, runtimeBase: string, bin: string, logFile: string
 
 const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
@@ -45,20 +45,12 @@ function macHost(): HostFacts {
 }
 
 beforeAll(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'wrapix-int-mac-')))
-  home = join(root, 'home')
-  project = join(root, 'project')
+  ;({ root, home, project } = dirs)
   runtimeBase = join(root, 'run')
-  for (const dir of [join(home, '.config'), project, join(root, 'bin'), join(root, 'secret-dir')]) mkdirSync(dir, { recursive: true })
+  for (const dir of [join(root, 'bin'), join(root, 'secret-dir')]) mkdirSync(dir)
   bin = writeFakeContainer(join(root, 'bin'), { exitCode: 7 })
   writeFileSync(join(root, 'secret-dir', 'data.txt'), 'data for the sandbox\n', { mode: 0o640 })
   writeFileSync(join(root, 'secret-dir', 'neighbour.txt'), 'must not be shared\n')
-  cwd = process.cwd()
-  process.chdir(project)
-})
-afterAll(() => {
-  process.chdir(cwd)
-  rmSync(root, { recursive: true, force: true })
 })
 beforeEach(() => {
   fake.host = macHost()

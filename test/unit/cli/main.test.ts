@@ -1,11 +1,10 @@
 // main() in process, with host facts as a literal (probeHost is mocked), an isolated HOME/XDG and a temp project.
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostFacts } from '../../../src/host/facts.js'
 import { aRootHost } from '../helpers/host.js'
-import { captureMain, stubIsolatedEnv, type MainResult } from '../../helpers/in-process-main.js'
+import { captureMain, stubIsolatedEnv, useIsolatedProject, type MainResult } from '../../helpers/in-process-main.js'
 
 const fake = vi.hoisted(() => ({ host: undefined as HostFacts | undefined }))
 vi.mock('../../../src/host/probe.js', async (importOriginal) => ({
@@ -17,26 +16,14 @@ const { main } = await import('../../../src/cli/main.js')
 
 const SECRET = 'sk-ant-api03-Zq7XbW2mK9pLr4Ty8Hn3Vc6Jd1Fs5Ga0Qe-xYzW'
 const IMAGE = 'localhost/wrapix-base:bookworm'
+const dirs = useIsolatedProject('wrapix-unit-cli-')
 let root: string
 let home: string
 let project: string
-let cwd: string
 
 const run = (args: string[]): Promise<MainResult> => captureMain(main, args)
 
-beforeAll(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'wrapix-unit-cli-')))
-  home = join(root, 'home')
-  project = join(root, 'project')
-  mkdirSync(join(home, '.config'), { recursive: true })
-  mkdirSync(project)
-  cwd = process.cwd()
-  process.chdir(project)
-})
-afterAll(() => {
-  process.chdir(cwd)
-  rmSync(root, { recursive: true, force: true })
-})
+beforeAll(() => ({ root, home, project } = dirs))
 beforeEach(() => {
   fake.host = aRootHost({ cpus: 4, user: { home }, rootUserns: { usable: true, reason: null } })
   stubIsolatedEnv(home, join(root, 'run'))
