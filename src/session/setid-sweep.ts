@@ -7,6 +7,8 @@ import { constants } from 'node:fs'
 import { chmod, lstat, open, type FileHandle } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { execa } from 'execa'
+import { within } from '../sandbox/mounts.js'
+import type { SandboxPlan } from '../sandbox/plan.js'
 
 const SETID = 0o6000
 
@@ -97,11 +99,10 @@ export async function sweepSetidFiles(root: string, baseline: SetidBaseline): Pr
  * Every host folder the sandbox could write a file into: the project, and each read-write bind of a host path
  * outside it (a profile's package cache, a -v) — but not the session's own folder, which is removed after.
  */
-export function setidSweepRoots(plan: { readonly workspace: string; readonly filesDir: string; readonly mounts: readonly ({ kind: string } & Partial<{ source: string; readOnly: boolean }>)[] }): string[] {
+export function setidSweepRoots(plan: Pick<SandboxPlan, 'workspace' | 'filesDir' | 'mounts'>): string[] {
   const sessionDir = dirname(plan.filesDir)
-  const inside = (path: string, dir: string) => path === dir || !relative(dir, path).startsWith('..')
-  const extra = plan.mounts.flatMap((m) => (m.kind === 'bind' && m.source && !m.readOnly ? [m.source] : []))
-  return [plan.workspace, ...new Set(extra.filter((source) => !inside(source, plan.workspace) && !inside(source, sessionDir)))]
+  const extra = plan.mounts.flatMap((m) => (m.kind === 'bind' && !m.readOnly ? [m.source] : []))
+  return [plan.workspace, ...new Set(extra.filter((source) => !within(source, plan.workspace) && !within(source, sessionDir)))]
 }
 
 /** One sweep of several roots: paths outside the project are shown whole, the project's relative to it. */

@@ -2,6 +2,7 @@ import { chmod, lstat, mkdir, mkdtemp, rm, stat, symlink, utimes, writeFile } fr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { PlannedMount } from '../../../src/sandbox/plan.js'
 import { clearSetid, mergeSetidSweeps, scanSetidFiles, setidBaseline, setidSummary, setidSweepRoots, sweepSetidFiles } from '../../../src/session/setid-sweep.js'
 
 let root: string
@@ -120,20 +121,21 @@ describe('setid sweep', () => {
 })
 
 describe('what is swept: the project and every read-write host folder bound in', () => {
-  const plan = (mounts: { kind: string; source?: string; readOnly?: boolean }[]) => ({ workspace: '/home/ada/app', filesDir: '/run/user/1000/wrapix/abc/files', mounts })
+  const bind = (source: string, readOnly: boolean): PlannedMount => ({ kind: 'bind', source, dest: `/mnt${source}`, readOnly })
+  const plan = (mounts: PlannedMount[]) => ({ workspace: '/home/ada/app', filesDir: '/run/user/1000/wrapix/abc/files', mounts })
 
   it('adds read-write binds outside the project and the session folder, once each', () => {
     expect(
       setidSweepRoots(
         plan([
-          { kind: 'bind', source: '/home/ada/app', readOnly: false },
-          { kind: 'bind', source: '/home/ada/.cache/uv', readOnly: false },
-          { kind: 'bind', source: '/home/ada/.cache/uv', readOnly: false },
-          { kind: 'bind', source: '/home/ada/app/.wrapix', readOnly: true },
-          { kind: 'bind', source: '/home/ada/ref', readOnly: true },
-          { kind: 'bind', source: '/run/user/1000/wrapix/abc/git', readOnly: false },
-          { kind: 'bind', source: '/home/ada/application', readOnly: false },
-          { kind: 'tmpfs' },
+          bind('/home/ada/app', false),
+          bind('/home/ada/.cache/uv', false),
+          bind('/home/ada/.cache/uv', false),
+          bind('/home/ada/app/.wrapix', true),
+          bind('/home/ada/ref', true),
+          bind('/run/user/1000/wrapix/abc/git', false),
+          bind('/home/ada/application', false),
+          { kind: 'tmpfs', dest: '/tmp' },
         ]),
       ),
     ).toEqual(['/home/ada/app', '/home/ada/.cache/uv', '/home/ada/application'])
