@@ -1,7 +1,7 @@
 // `wrapix run` / `wrapix shell`: prepare the plan, print it (--dry-run) or launch it, and render what happened.
 import type { ResolvedProfile } from '../config/profiles.js'
 import type { WrapixPaths } from '../config/paths.js'
-import { WrapixError } from '../errors.js'
+import { EXIT_CODES, WrapixError } from '../errors.js'
 import type { HostFacts } from '../host/facts.js'
 import { parseResolveFlags } from '../network/resolve-flags.js'
 import { formatArgv } from '../runtime/format-argv.js'
@@ -82,7 +82,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
   // teardown, never past it, and output to a terminal that went away no longer ends wrapix.
   const signals = guardSignals()
   const releaseTerminal = holdClosedTerminal()
-  let code: number = EXIT_INTERNAL
+  let code: number = EXIT_CODES.internal
   try {
     const record = await startSessionRecord(prepared, argv.slice(1).map(redact), redact, earlyGitProbe?.(), task ? { taskId: task.taskId } : undefined)
     task?.onRecord?.({ sessionId: prepared.plan.sessionId, recordPath: record.recordPath })
@@ -107,7 +107,7 @@ export async function runCommand(req: RunRequest, task?: TaskSession): Promise<n
     })
     return code
   } catch (err) {
-    code = err instanceof WrapixError ? err.exitCode : EXIT_INTERNAL
+    code = err instanceof WrapixError ? err.exitCode : EXIT_CODES.internal
     throw err
   } finally {
     // The session is torn down and recorded; a late signal (a burst of Ctrl-C) only ends wrapix, with the
@@ -137,7 +137,6 @@ export function runWarnings(prepared: Pick<Prepared, 'settings' | 'profile'>, fl
   return warnings
 }
 
-const EXIT_INTERNAL = 125
 
 export const UNENFORCED_LIMITS =
   'memory, pids and cpu limits are not enforced: rootless podman cannot set cgroup limits on this host (cgroup v1, or no delegation); run as root or on a cgroup v2 host with delegation for them'

@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { isIP } from 'node:net'
 import { WrapixError } from '../errors.js'
-import { normalizeHostName } from './host-rule.js'
+import { formatHostPort, normalizeHostName } from './host-rule.js'
 
 export interface UpstreamProxy {
   readonly host: string
@@ -121,7 +121,7 @@ const MAX_ANSWER_BYTES = 16 * 1024
 
 /** Opens `host:port` through the upstream with CONNECT; resolves with the tunnel once it answered 2xx. */
 export function tunnelThrough(up: UpstreamProxy, host: string, port: number, timeoutMs: number): Promise<Socket> {
-  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  const authority = formatHostPort(host, port)
   return new Promise((resolve, reject) => {
     const sock = connect({ host: up.host, port: up.port, noDelay: true, allowHalfOpen: true })
     const fail = (why: string): void => (sock.destroy(), reject(new Error(`upstream proxy ${up.display}: ${why}`)))

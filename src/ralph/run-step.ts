@@ -2,7 +2,7 @@
 // attempt (same launcher, own record with the step as its task id, the stream in a log file), whose
 // answer is the structured proposal in its final result. No retries: a refused answer is reported.
 import { readdir } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { mkdirNoFollow } from '../fs/no-symlinks.js'
 import { modelFor, profileFor, RALPH_DIR, type RalphConfig } from './ralph-config.js'
 import { runAttempt, type AttemptResult, type Launcher } from './run-attempt.js'
@@ -38,7 +38,6 @@ export async function runStep(req: StepRequest): Promise<StepOutcome> {
   await mkdirNoFollow(workspace, logDir)
   const earlier = (await readdir(logDir)).filter((n) => n.endsWith('.jsonl')).length
   const logPath = join(logDir, `${String(earlier + 1).padStart(2, '0')}-${stamp()}.jsonl`)
-  await mkdirNoFollow(workspace, dirname(logPath))
   const model = modelFor(config, spec)
   const result = await runAttempt({
     taskId: id,

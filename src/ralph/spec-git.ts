@@ -4,10 +4,10 @@
 import { WrapixError } from '../errors.js'
 import { execa } from 'execa'
 import { runSafeGit, SAFE_GIT_CONFIG, safeGitEnv } from '../git/safe-git.js'
+import { MAX_PROJECT_TEXT_BYTES } from './project-file.js'
 
 /** A diff in a prompt is for orientation: the agent can run git itself for the rest. */
 export const MAX_DIFF_CHARS = 100_000
-const MAX_SPEC_BYTES = 256 * 1024
 
 async function git(workspace: string, args: readonly string[]): Promise<{ ok: boolean; out: string; err: string }> {
   return runSafeGit(args, { cwd: workspace })
@@ -39,7 +39,7 @@ export async function committedFile(workspace: string, commit: string, rel: stri
   }
   const blob = match[3]!
   const size = Number((await git(workspace, ['cat-file', '-s', blob])).out.trim())
-  if (!(size <= MAX_SPEC_BYTES)) throw new WrapixError('config', `${rel} is ${Math.ceil(size / 1024)} KiB; the limit is ${MAX_SPEC_BYTES / 1024} KiB`, `shorten ${rel}`)
+  if (!(size <= MAX_PROJECT_TEXT_BYTES)) throw new WrapixError('config', `${rel} is ${Math.ceil(size / 1024)} KiB; the limit is ${MAX_PROJECT_TEXT_BYTES / 1024} KiB`, `shorten ${rel}`)
   // Byte for byte (runSafeGit strips the final newline): the text is compared with the working file.
   const r2 = await execa('git', [...SAFE_GIT_CONFIG, 'cat-file', 'blob', blob], { cwd: workspace, env: safeGitEnv(), extendEnv: false, reject: false, stripFinalNewline: false, stdin: 'ignore' })
   if (r2.exitCode !== 0) throw new WrapixError('host', `git cat-file failed for ${rel}: ${String(r2.stderr).split('\n')[0]}`, 'check the repository with: git status')

@@ -1,5 +1,6 @@
 // The podman backend, part 2 (effects): run the argv, keep signals flowing to the sandbox, and never leak it.
 import { execa, type ResultPromise } from 'execa'
+import { EXIT_CODES } from '../errors.js'
 import { guardSignals, signalExitCode, type SignalGuard } from '../session/signal-guard.js'
 
 export interface RunOptions {
@@ -102,7 +103,7 @@ export async function runPodman(opts: RunOptions): Promise<PodmanOutcome> {
     if (helperDied) return { exitCode: null, helperDied }
     if (io?.stop.aborted && typeof io.stop.reason === 'number') return { exitCode: io.stop.reason, helperDied: null }
     if (result.exitCode !== undefined) return { exitCode: result.exitCode, helperDied: null }
-    return { exitCode: result.signal ? signalExitCode(result.signal) : 125, helperDied: null }
+    return { exitCode: result.signal ? signalExitCode(result.signal) : EXIT_CODES.internal, helperDied: null }
   } finally {
     unsubscribe()
     if (!opts.signals) guard.release()

@@ -26,7 +26,8 @@ export const expandHome = (path: string, home: string): string =>
 /** The absolute host path a mount source names (before symlinks are resolved). */
 export const mountSourcePath = (source: string, home: string, base: string): string => resolve(base, expandHome(source, home))
 
-const within = (path: string, dir: string): boolean => {
+/** Whether `path` is `dir` or below it (lexically). */
+export const within = (path: string, dir: string): boolean => {
   const rel = relative(dir, path)
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }

@@ -20,8 +20,8 @@ export interface StaleOptions {
 }
 
 /** Writes records for dead sessions and returns their paths. */
-export async function finalizeStaleSessions(workspace: string, opts: StaleOptions | Redact = {}): Promise<string[]> {
-  const { redact = redactSecretShapes, notice, bootTime = hostBootTime() } = typeof opts === 'function' ? { redact: opts } : opts
+export async function finalizeStaleSessions(workspace: string, opts: StaleOptions = {}): Promise<string[]> {
+  const { redact = redactSecretShapes, notice, bootTime = hostBootTime() } = opts
   const written: string[] = []
   const uid = process.geteuid?.()
   const stale: Awaited<ReturnType<typeof readJournals>> = []

@@ -1,7 +1,7 @@
 // launch(): one session from a prepared plan — files, network, record, podman — and everything torn down after.
 import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
-import { WrapixError } from '../errors.js'
+import { EXIT_CODES, WrapixError } from '../errors.js'
 import { startSessionNetwork, type NetworkSummary, type SessionNetwork } from '../network/session-network.js'
 import { runPodman, type SessionIo } from '../runtime/run-podman.js'
 import { stageFiles } from '../runtime/apple-staging.js'
@@ -137,14 +137,12 @@ export async function launch(prepared: Prepared, hooks: LaunchHooks = {}): Promi
     exitCode = outcome.exitCode
     helperDied = outcome.helperDied
     if (helperDied) hooks.notice?.(`the session ended early: ${helperDied}`)
-    return exitCode ?? HELPER_DIED_EXIT
+    return exitCode ?? EXIT_CODES.internal // a helper died: the command's own code is unknown
   } finally {
     await teardown(prepared, hooks, { sessionDir, network, git, relay, exitCode, interruption: interruptionOf(hooks.signals?.received ?? null, helperDied, exitCode) })
   }
 }
 
-/** wrapix's own exit code when a helper died and the command's is unknown: "internal error". */
-const HELPER_DIED_EXIT = 125
 
 /**
  * Why the session ended, when its command did not simply exit. Ctrl-C is only handed to the command, which

@@ -54,7 +54,7 @@ export async function startSessionRecord(
   setidBefore.catch(() => {}) // a failed start never awaits it
   const reviewBefore = await snapshotHostExecutedFiles(plan.workspace)
   // Retention after recovery: a recovered record past the retention period goes in the same run.
-  await finalizeStaleSessions(plan.workspace, redact)
+  await finalizeStaleSessions(plan.workspace, { redact })
   await applyRetention(plan.workspace, settings.logRetentionDays.value)
   const recorder = await startRecording({
     gitBefore: before,
